@@ -1,0 +1,137 @@
+"""Argument checks shared by the library.
+
+Every public function validates its input before any tensor work starts and raises a
+``ValueError`` or ``TypeError`` whose message names the argument, the value received and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = [
+    "as_float_tensor",
+    "check_choice",
+    "check_positive_int",
+    "check_probability",
+    "check_real",
+    "check_sparsity",
+]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"tensor of shape {tuple(value.shape)}"
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int`` if it is an integer ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {_describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_real(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` inside the given interval."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
+    x = float(value)
+    interval = _interval(low, high, low_open, high_open)
+    if math.isnan(x) or math.isinf(x):
+        raise ValueError(f"{name} must be a finite number in {interval}, got {x}")
+    if low is not None and (x < low or (low_open and x == low)):
+        raise ValueError(f"{name} must be in {interval}, got {x}")
+    if high is not None and (x > high or (high_open and x == high)):
+        raise ValueError(f"{name} must be in {interval}, got {x}")
+    return x
+
+
+def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    left = "(" if (low_open or low is None) else "["
+    right = ")" if (high_open or high is None) else "]"
+    lo = "-inf" if low is None else f"{low:g}"
+    hi = "inf" if high is None else f"{high:g}"
+    return f"{left}{lo}, {hi}{right}"
+
+
+def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
+    """Return ``value`` if it is one of the ``allowed`` strings."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}, got {_describe(value)}")
+    return value
+
+
+def as_float_tensor(
+    name: str,
+    value: Any,
+    *,
+    min_dim: int = 0,
+    max_dim: int | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Convert numbers, sequences, arrays or tensors to a finite float tensor.
+
+    Raises ``TypeError`` for things that are not numeric and ``ValueError`` for NaN or
+    infinite entries or a wrong number of dimensions.
+    """
+    if isinstance(value, torch.Tensor):
+        if value.dtype == torch.bool or value.is_complex():
+            raise TypeError(f"{name} must hold real numbers, got a {value.dtype} tensor")
+        t = value.detach().to(dtype)
+    elif isinstance(value, bool):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
+    elif isinstance(value, (Real, Sequence, np.ndarray)) and not isinstance(value, str):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name} must be a number or an array of numbers, got {_describe(value)}"
+            ) from None
+        t = torch.as_tensor(arr, dtype=dtype)
+    else:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {_describe(value)}")
+    if t.dim() < min_dim or (max_dim is not None and t.dim() > max_dim):
+        allowed = f"{min_dim}" if max_dim == min_dim else f"{min_dim} to {max_dim}"
+        raise ValueError(
+            f"{name} must have {allowed} dimensions, got shape {tuple(t.shape)}"
+        )
+    if t.numel() and not torch.isfinite(t).all():
+        raise ValueError(f"{name} must be finite (no NaN or inf), got {_describe(value)}")
+    return t
+
+
+def check_probability(name: str, t: torch.Tensor, *, closed_high: bool) -> None:
+    """Require every entry of ``t`` in [0, 1] (or [0, 1) when ``closed_high`` is false)."""
+    bad = (t < 0) | ((t > 1) if closed_high else (t >= 1))
+    if bad.any():
+        first = float(t[bad].flatten()[0])
+        allowed = "[0, 1]" if closed_high else "[0, 1)"
+        raise ValueError(f"{name} must be in {allowed}, got {first:g}")
+
+
+def check_sparsity(name: str, value: Any) -> torch.Tensor:
+    """Sparsity ``S``: probability that a feature is zero; allowed in [0, 1)."""
+    t = as_float_tensor(name, value, max_dim=2)
+    check_probability(name, t, closed_high=False)
+    return t

@@ -1,0 +1,57 @@
+"""Shared machinery of the exercise checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+__all__ = ["call_learner", "compare", "passed"]
+
+
+def passed(name: str, n_cases: int) -> None:
+    print(f"✔ {name}: all {n_cases} cases pass")
+
+
+def call_learner(fn: Callable[..., Any], case: str, *args: Any) -> torch.Tensor:
+    if not callable(fn):
+        raise TypeError(f"pass your function itself (not its result), got {type(fn).__name__}")
+    try:
+        out = fn(*args)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # report the learner's error with the case that caused it
+        raise AssertionError(f"{case}: your function raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(out, torch.Tensor):
+        raise AssertionError(f"{case}: expected a torch.Tensor, got {type(out).__name__}")
+    return out
+
+
+def compare(
+    case: str,
+    expected: torch.Tensor,
+    actual: torch.Tensor,
+    *,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    hints: dict[str, torch.Tensor] | None = None,
+) -> None:
+    if tuple(actual.shape) != tuple(expected.shape):
+        raise AssertionError(
+            f"{case}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}"
+        )
+    actual = actual.detach().to(expected.dtype)
+    if torch.allclose(actual, expected, atol=atol, rtol=rtol):
+        return
+    diff = (actual - expected).abs()
+    where = tuple(int(i) for i in torch.nonzero(diff == diff.max())[0])
+    msg = (
+        f"{case}: values differ (largest difference {float(diff.max()):.3g} at index {where}: "
+        f"expected {float(expected[where]):.5g}, got {float(actual[where]):.5g})"
+    )
+    for hint, wrong in (hints or {}).items():
+        if wrong.shape == actual.shape and torch.allclose(actual, wrong.to(actual.dtype), atol=atol, rtol=rtol):
+            msg += f". Your result matches {hint}"
+            break
+    raise AssertionError(msg)

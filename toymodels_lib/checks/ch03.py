@@ -1,0 +1,151 @@
+"""Checks for the exercises of chapter 3, the linear-vs-ReLU toy model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from .. import metrics
+from ._common import call_learner as _call
+from ._common import compare as _compare
+from ._common import passed as _passed
+
+__all__ = [
+    "check_importance_weighted_loss",
+    "check_relu_forward",
+    "check_sparse_batch",
+    "check_superposition",
+]
+
+
+def check_sparse_batch(fn: Callable[[int, int, float], torch.Tensor]) -> None:
+    """Exercise: ``fn(batch_size, n_features, sparsity)`` returns sparse uniform features.
+
+    Each entry must be 0 with probability ``sparsity`` and otherwise uniform on [0, 1],
+    independently for every entry. Checked statistically on large seeded batches.
+    """
+    cases = [(20000, 10, 0.0), (20000, 10, 0.5), (40000, 5, 0.9)]
+    for k, (batch, n, s) in enumerate(cases, 1):
+        case = f"case {k} (batch_size={batch}, n_features={n}, sparsity={s})"
+        torch.manual_seed(1234 + k)
+        x = _call(fn, case, batch, n, s)
+        if tuple(x.shape) != (batch, n):
+            raise AssertionError(f"{case}: expected shape {(batch, n)}, got {tuple(x.shape)}")
+        x = x.detach().double()
+        if x.min() < 0 or x.max() > 1:
+            raise AssertionError(
+                f"{case}: values must lie in [0, 1], got min {float(x.min()):.3g}, max {float(x.max()):.3g}"
+            )
+        zero_frac = float((x == 0).double().mean())
+        sd = (s * (1 - s) / x.numel()) ** 0.5
+        if abs(zero_frac - s) > 5 * sd + 2e-3:
+            hint = " (is the probability of being zero S, not 1 − S?)" if abs(zero_frac - (1 - s)) < 0.02 else ""
+            raise AssertionError(
+                f"{case}: expected a fraction {s} of zeros, got {zero_frac:.4f}{hint}"
+            )
+        active = x[x > 0]
+        mean, var = float(active.mean()), float(active.var())
+        if abs(mean - 0.5) > 0.01 or abs(var - 1 / 12) > 0.01:
+            raise AssertionError(
+                f"{case}: active features should be uniform on [0, 1] (mean 0.5, variance 0.083), "
+                f"got mean {mean:.3f}, variance {var:.3f}"
+            )
+        if 0 < s < 1:
+            # independence: the chance that two features are both zero should be s²
+            both = float(((x[:, 0] == 0) & (x[:, 1] == 0)).double().mean())
+            if abs(both - s * s) > 0.02:
+                raise AssertionError(
+                    f"{case}: features 0 and 1 are both zero in a fraction {both:.3f} of rows; for "
+                    f"independent features it should be about {s * s:.3f}. Draw a separate "
+                    "zero/non-zero decision for every entry"
+                )
+    _passed("check_sparse_batch", len(cases))
+
+
+def _fixed_model(seed: int, n: int, m: int, batch: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    W = torch.randn(m, n, generator=g) * 0.5
+    b = torch.randn(n, generator=g) * 0.2
+    x = torch.rand(batch, n, generator=g) * (torch.rand(batch, n, generator=g) < 0.3)
+    return W, b, x
+
+
+def check_relu_forward(fn: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
+    """Exercise: ``fn(W, b, x)`` is the ReLU-output model ``ReLU(x Wᵀ W + b)``.
+
+    ``W`` is ``[m, n]``, ``b`` is ``[n]``, ``x`` is ``[batch, n]``; the result is ``[batch, n]``.
+    """
+    cases = [(0, 6, 2, 8), (1, 20, 5, 16), (2, 5, 5, 4)]
+    for k, (seed, n, m, batch) in enumerate(cases, 1):
+        W, b, x = _fixed_model(seed, n, m, batch)
+        case = f"case {k} (n={n}, m={m}, batch={batch})"
+        out = _call(fn, case, W.clone(), b.clone(), x.clone())
+        expected = torch.relu(x @ W.T @ W + b)
+        _compare(
+            case,
+            expected,
+            out,
+            hints={
+                "the model without the bias b": torch.relu(x @ W.T @ W),
+                "the model without the ReLU": x @ W.T @ W + b,
+                "ReLU applied before adding the bias": torch.relu(x @ W.T @ W) + b,
+            },
+        )
+    _passed("check_relu_forward", len(cases))
+
+
+def check_importance_weighted_loss(
+    fn: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
+) -> None:
+    """Exercise: ``fn(x, x_hat, importance)`` is ``mean_batch Σ_i I_i (x_i − x̂_i)²`` (a scalar)."""
+    cases = [(0, 8, 5), (1, 32, 20), (2, 1, 3)]
+    for k, (seed, batch, n) in enumerate(cases, 1):
+        g = torch.Generator().manual_seed(100 + seed)
+        x = torch.rand(batch, n, generator=g)
+        x_hat = torch.rand(batch, n, generator=g)
+        imp = 0.7 ** torch.arange(n, dtype=torch.float32)
+        case = f"case {k} (batch={batch}, n_features={n})"
+        out = _call(fn, case, x.clone(), x_hat.clone(), imp.clone())
+        sq = (x - x_hat) ** 2
+        expected = (sq * imp).sum(-1).mean()
+        _compare(
+            case,
+            expected,
+            out.reshape(()) if out.numel() == 1 else out,
+            hints={
+                "the mean over features (the paper sums over features)": (sq * imp).mean(),
+                "the loss without the importance weights": sq.sum(-1).mean(),
+                "a sum over the batch (take the mean over the batch)": (sq * imp).sum(),
+                "importance applied to the error before squaring": ((x - x_hat) * imp).pow(2).sum(-1).mean(),
+            },
+        )
+    _passed("check_importance_weighted_loss", len(cases))
+
+
+def check_superposition(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
+    """Exercise: ``fn(W)`` returns ``Σ_{j≠i} (Ŵ_i·W_j)²`` for each feature ``i`` (``W`` is ``[m, n]``)."""
+    g = torch.Generator().manual_seed(7)
+    antipodal = torch.tensor([[1.0, -1.0, 0.0], [0.0, 0.0, 1.0]])
+    cases = [
+        ("an antipodal pair and an orthogonal feature", antipodal),
+        ("a random 5 x 20 matrix", torch.randn(5, 20, generator=g)),
+        ("a random 2 x 6 matrix", torch.randn(2, 6, generator=g)),
+    ]
+    for k, (desc, W) in enumerate(cases, 1):
+        case = f"case {k} ({desc})"
+        out = _call(fn, case, W.clone())
+        expected = metrics.superposition(W)
+        unit = W / W.norm(dim=0, keepdim=True)
+        _compare(
+            case,
+            expected,
+            out,
+            hints={
+                "a sum that includes j = i (leave the feature itself out)": ((unit.T @ W) ** 2).sum(-1),
+                "cosines squared (only W_i is normalised, not W_j)": ((unit.T @ unit) ** 2).sum(-1) - 1,
+                "sums over the wrong axis (the result for W_j, not W_i)": ((unit.T @ W) ** 2).sum(0)
+                - torch.diagonal((unit.T @ W) ** 2),
+            },
+        )
+    _passed("check_superposition", len(cases))

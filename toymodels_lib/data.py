@@ -1,0 +1,289 @@
+"""Feature distributions for the toy models.
+
+Tensors are instance-first: ``[instances, batch, features]``. Each instance draws from its
+own random stream, keyed by ``(seed, instance)``, so the numbers an instance sees do not
+depend on how many instances are trained beside it.
+
+The sparse uniform distribution of the paper: feature ``i`` is zero with probability
+``S`` (the sparsity) and otherwise uniform on ``[0, 1]``. We draw one uniform ``u`` per
+entry and set ``x = max(0, (u - S) / (1 - S))``: the feature is active exactly when
+``u > S`` (probability ``1 - S``), and given that, ``(u - S)/(1 - S)`` is uniform on
+``[0, 1]``. One random draw per entry instead of two.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import torch
+
+from ._validate import (
+    as_float_tensor,
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_sparsity,
+)
+
+__all__ = [
+    "FeatureSampler",
+    "broadcast_importance",
+    "broadcast_sparsity",
+    "importance_decay",
+    "sample_features",
+]
+
+# Domain tags keep the random streams of data and initialisation apart.
+DATA_STREAM = 0x5EED_DA7A
+INIT_STREAM = 0x5EED_1717
+EVAL_STREAM = 0x5EED_E7A1
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
+    return _POOL
+
+
+def importance_decay(n_features: int, decay: float = 1.0) -> torch.Tensor:
+    """Importance schedule ``I_i = decay**i`` for ``i = 0 .. n_features-1``.
+
+    ``decay=1`` gives uniform importance; the paper's n=20 experiments use ``0.7``.
+    """
+    n = check_positive_int("n_features", n_features)
+    r = check_real("decay", decay, low=0.0, low_open=True)
+    return r ** torch.arange(n, dtype=torch.float32)
+
+
+def broadcast_sparsity(sparsity: Any, n_instances: int, n_features: int) -> torch.Tensor:
+    """Sparsity as a ``[n_instances, n_features]`` tensor.
+
+    Accepts a number, one value per instance (``[n_instances]``), or one value per
+    instance and feature (``[n_instances, n_features]``). Each value must be in [0, 1).
+    """
+    n_instances = check_positive_int("n_instances", n_instances)
+    n_features = check_positive_int("n_features", n_features)
+    s = check_sparsity("sparsity", sparsity)
+    if s.dim() == 0:
+        return s.expand(n_instances, n_features).clone()
+    if s.dim() == 1:
+        if s.shape[0] != n_instances:
+            raise ValueError(
+                f"sparsity has {s.shape[0]} values but there are {n_instances} instances; "
+                f"give a number, {n_instances} values, or a [{n_instances}, {n_features}] array"
+            )
+        return s[:, None].expand(n_instances, n_features).clone()
+    if tuple(s.shape) != (n_instances, n_features):
+        raise ValueError(
+            f"sparsity has shape {tuple(s.shape)}; allowed: a number, [{n_instances}] or "
+            f"[{n_instances}, {n_features}] (instances, features)"
+        )
+    return s.clone()
+
+
+def broadcast_importance(importance: Any, n_instances: int, n_features: int) -> torch.Tensor:
+    """Importance as a ``[n_instances, n_features]`` tensor of non-negative weights.
+
+    Accepts a number (uniform), ``[n_features]`` (shared by every instance) or
+    ``[n_instances, n_features]``.
+    """
+    n_instances = check_positive_int("n_instances", n_instances)
+    n_features = check_positive_int("n_features", n_features)
+    imp = as_float_tensor("importance", importance, max_dim=2)
+    if (imp < 0).any():
+        raise ValueError(f"importance must be >= 0, got {float(imp.min()):g}")
+    if imp.dim() == 0:
+        return imp.expand(n_instances, n_features).clone()
+    if imp.dim() == 1:
+        if imp.shape[0] != n_features:
+            raise ValueError(
+                f"importance has length {imp.shape[0]} but there are {n_features} features; "
+                f"give a number, {n_features} values, or [{n_instances}, {n_features}]"
+            )
+        return imp[None, :].expand(n_instances, n_features).clone()
+    if tuple(imp.shape) != (n_instances, n_features):
+        raise ValueError(
+            f"importance has shape {tuple(imp.shape)}; allowed: a number, [{n_features}] or "
+            f"[{n_instances}, {n_features}] (instances, features)"
+        )
+    return imp.clone()
+
+
+def _resolve_device(device: str | torch.device | None) -> torch.device:
+    if device is None:
+        return torch.device("cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} was asked for but CUDA is not available here")
+    return dev
+
+
+class FeatureSampler:
+    """Draws batches of sparse features, one independent random stream per instance.
+
+    Parameters
+    ----------
+    n_instances, n_features:
+        Sizes of the instance and feature axes.
+    sparsity:
+        ``S`` in [0, 1): a number, ``[n_instances]`` or ``[n_instances, n_features]``.
+    seed:
+        Instance ``k`` draws from the stream ``(seed, k)``.
+    kind:
+        ``"uniform"``: active features are ``U[0, 1]`` (the paper's default).
+        ``"signed"``: active features are ``U[-1, 1]`` (the absolute-value task).
+    device:
+        Where the batch lives. On CPU the numbers come from per-instance NumPy SFC64
+        streams (filled on two threads); on CUDA from one torch generator on the GPU,
+        so there the per-instance independence from the instance count does not hold.
+    stream:
+        Which family of streams to use (data or evaluation); the trainer keeps them apart.
+    stream_ids:
+        The key of each instance's stream (default ``0 .. n_instances-1``). Instances that
+        share a key see identical numbers: the trainer uses this to evaluate all seeds of
+        one configuration on the same data.
+    """
+
+    def __init__(
+        self,
+        n_instances: int,
+        n_features: int,
+        sparsity: Any,
+        *,
+        seed: int = 0,
+        kind: str = "uniform",
+        device: str | torch.device | None = None,
+        stream: int = DATA_STREAM,
+        stream_ids: Sequence[int] | None = None,
+    ) -> None:
+        self.n_instances = check_positive_int("n_instances", n_instances)
+        self.n_features = check_positive_int("n_features", n_features)
+        self.sparsity = broadcast_sparsity(sparsity, self.n_instances, self.n_features)
+        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.kind = check_choice("kind", kind, ("uniform", "signed"))
+        self.device = _resolve_device(device)
+        density = 1.0 - self.sparsity
+        # x = relu(u * scale + shift) with scale = 1/p, shift = -S/p
+        self._scale = (1.0 / density)[:, None, :].to(self.device)
+        self._shift = (-self.sparsity / density)[:, None, :].to(self.device)
+        if stream_ids is None:
+            ids = list(range(self.n_instances))
+        else:
+            ids = [check_positive_int("stream_ids entry", int(k), minimum=0) for k in stream_ids]
+            if len(ids) != self.n_instances:
+                raise ValueError(
+                    f"stream_ids has {len(ids)} entries; it needs one per instance ({self.n_instances})"
+                )
+        if self.device.type == "cpu":
+            self._gens = [
+                np.random.Generator(np.random.SFC64(np.random.SeedSequence([stream, self.seed, k])))
+                for k in ids
+            ]
+            self._signs = (
+                [
+                    np.random.Generator(
+                        np.random.SFC64(np.random.SeedSequence([stream + 1, self.seed, k]))
+                    )
+                    for k in ids
+                ]
+                if self.kind == "signed"
+                else None
+            )
+        else:
+            self._torch_gen = torch.Generator(device=self.device)
+            self._torch_gen.manual_seed(hash((stream, self.seed)) % (2**63))
+
+    def _fill(self, buf: np.ndarray, lo: int, hi: int) -> None:
+        for k in range(lo, hi):
+            self._gens[k].random(out=buf[k], dtype=np.float32)
+
+    def _uniform(self, batch_size: int) -> torch.Tensor:
+        shape = (self.n_instances, batch_size, self.n_features)
+        if self.device.type != "cpu":
+            return torch.rand(shape, generator=self._torch_gen, device=self.device)
+        buf = np.empty(shape, dtype=np.float32)
+        n = self.n_instances
+        if n >= 2 and batch_size * self.n_features * n >= 65536 and _pool()._max_workers > 1:
+            half = n // 2
+            fut = _pool().submit(self._fill, buf, 0, half)
+            self._fill(buf, half, n)
+            fut.result()
+        else:
+            self._fill(buf, 0, n)
+        return torch.from_numpy(buf)
+
+    def _finish(self, u: torch.Tensor, batch_size: int) -> torch.Tensor:
+        x = torch.relu_(torch.addcmul(self._shift, u, self._scale))
+        if self.kind == "signed":
+            x = x * self._random_signs(batch_size)
+        return x
+
+    def stream(self, batch_size: int) -> Iterator[torch.Tensor]:
+        """Endless batches; on CPU the next batch's random numbers are drawn on a
+        background thread while the caller works on the current one. The numbers are the
+        same as repeated :meth:`sample` calls."""
+        batch_size = check_positive_int("batch_size", batch_size)
+        if self.device.type != "cpu" or self.kind != "uniform":
+            while True:
+                yield self.sample(batch_size)
+        shape = (self.n_instances, batch_size, self.n_features)
+        pool = _pool()
+
+        def draw() -> np.ndarray:
+            buf = np.empty(shape, dtype=np.float32)
+            self._fill(buf, 0, self.n_instances)
+            return buf
+
+        pending = pool.submit(draw)
+        while True:
+            buf = pending.result()
+            pending = pool.submit(draw)
+            yield self._finish(torch.from_numpy(buf), batch_size)
+
+    def sample(self, batch_size: int) -> torch.Tensor:
+        """A fresh batch ``[n_instances, batch_size, n_features]``."""
+        batch_size = check_positive_int("batch_size", batch_size)
+        return self._finish(self._uniform(batch_size), batch_size)
+
+    def _random_signs(self, batch_size: int) -> torch.Tensor:
+        shape = (self.n_instances, batch_size, self.n_features)
+        if self.device.type != "cpu":
+            bits = torch.randint(0, 2, shape, generator=self._torch_gen, device=self.device)
+        else:
+            assert self._signs is not None
+            bits = torch.from_numpy(
+                np.stack([g.integers(0, 2, shape[1:], dtype=np.int8) for g in self._signs])
+            )
+        return bits.to(torch.float32).mul_(2).sub_(1).to(self.device)
+
+    def __call__(self, batch_size: int) -> torch.Tensor:
+        return self.sample(batch_size)
+
+
+def sample_features(
+    n_instances: int,
+    batch_size: int,
+    n_features: int,
+    sparsity: Any,
+    *,
+    seed: int = 0,
+    kind: str = "uniform",
+) -> torch.Tensor:
+    """One batch ``[n_instances, batch_size, n_features]`` of sparse features (see FeatureSampler)."""
+    sampler = FeatureSampler(n_instances, n_features, sparsity, seed=seed, kind=kind)
+    return sampler.sample(batch_size)
+
+
+DataSource = Callable[[int], torch.Tensor]
+"""A callable that takes a batch size and returns ``[instances, batch, features]``."""
+
