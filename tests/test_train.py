@@ -1,0 +1,168 @@
+"""Unit tests for the trainer."""
+
+import math
+
+import pytest
+import torch
+
+from toymodels_lib.data import importance_decay
+from toymodels_lib.models import HiddenReLUModel, ReLUOutputModel
+from toymodels_lib.train import (
+    TrainConfig,
+    TrainResult,
+    evaluate_loss,
+    lr_factor,
+    resolve_device,
+    train,
+    train_models,
+)
+
+FAST = TrainConfig(steps=60, batch_size=128, eval_samples=2048, log_every=10)
+
+
+def test_returns_result_and_lowers_loss():
+    model = ReLUOutputModel(8, 3, n_instances=2)
+    before = evaluate_loss(model, [0.0, 0.9], 1.0, n_samples=4096)
+    res = train(model, [0.0, 0.9], 1.0, FAST.with_(steps=200))
+    assert isinstance(res, TrainResult)
+    assert res.W.shape == (2, 3, 8) and res.b.shape == (2, 8) and res.losses.shape == (2,)
+    assert torch.all(res.losses < before)
+    assert res.history.shape == (len(res.history_steps), 2)
+    assert res.history_steps[0] == 0 and res.history_steps[-1] == 199
+    assert res.seconds > 0 and res.ms_per_step > 0
+
+
+def test_same_seed_same_weights():
+    a = train_models("relu", 6, 2, [0.5, 0.9], 1.0, FAST)
+    b = train_models("relu", 6, 2, [0.5, 0.9], 1.0, FAST)
+    c = train_models("relu", 6, 2, [0.5, 0.9], 1.0, FAST.with_(seed=1))
+    assert torch.equal(a.W, b.W) and torch.equal(a.losses, b.losses)
+    assert not torch.equal(a.W, c.W)
+
+
+def test_result_independent_of_instances_beside_it():
+    """A configuration trained alone or beside others ends with the same weights."""
+    alone = train_models("relu", 6, 2, [0.9], 0.8, FAST)
+    together = train_models("relu", 6, 2, [0.9, 0.5, 0.0], 0.8, FAST)
+    assert torch.allclose(alone.W[0], together.W[0], atol=1e-5)
+
+
+def test_analytic_and_autograd_paths_agree():
+    a = train_models("relu", 6, 2, [0.5], importance_decay(6, 0.9), FAST)
+    b = train_models("relu", 6, 2, [0.5], importance_decay(6, 0.9), FAST.with_(analytic_grad=False))
+    assert torch.allclose(a.W, b.W, atol=1e-4)
+
+
+def test_autograd_model_trains():
+    model = HiddenReLUModel(6, 3, n_instances=1)
+    res = train(model, 0.0, 1.0, FAST.with_(steps=100))
+    assert torch.isfinite(res.losses).all()
+
+
+def test_best_of_seeds():
+    res = train_models("relu", 5, 2, [0.9, 0.95], 1.0, FAST, n_seeds=3)
+    assert res.n_instances == 6 and res.n_configs == 2
+    best = res.best()
+    assert best.n_instances == 2
+    assert torch.equal(best.losses, res.seed_losses().min(dim=1).values)
+    # every seed of a configuration is evaluated on the same data, so equal weights give equal loss
+    assert torch.allclose(best.sparsity[:, 0], torch.tensor([0.9, 0.95]))
+
+
+def test_hooks_called():
+    calls = []
+    train_models("linear", 4, 2, [0.0], 1.0, FAST, hooks=[lambda step, model, loss: calls.append((step, loss.shape))])
+    assert [c[0] for c in calls] == [0, 10, 20, 30, 40, 50, 59]
+    assert all(shape == (1,) for _, shape in calls)
+
+
+def test_target_and_custom_data():
+    """A custom data source and target: learn |x| of signed features (expansion allowed)."""
+
+    class AbsModel(HiddenReLUModel):
+        def __init__(self):
+            super().__init__(2, 4, n_instances=1, allow_expansion=True)
+
+    torch.manual_seed(0)
+    data = lambda batch: torch.rand(1, batch, 2) * 2 - 1  # noqa: E731
+    res = train(AbsModel(), 0.0, 1.0, FAST.with_(steps=400), data=data, target=torch.abs)
+    assert float(res.losses[0]) < float(res.history[0, 0])
+
+
+def test_lr_schedules():
+    cos = TrainConfig(steps=100)
+    assert lr_factor(0, cos) == 1.0
+    assert abs(lr_factor(50, cos) - 0.5) < 1e-9
+    assert lr_factor(99, cos) < 0.01
+    const = TrainConfig(steps=100, schedule="constant")
+    assert lr_factor(99, const) == 1.0
+    lin = TrainConfig(steps=100, schedule="linear", warmup_steps=10)
+    assert lr_factor(0, lin) == pytest.approx(0.1)
+    assert lr_factor(9, lin) == pytest.approx(1.0)
+    assert lr_factor(55, lin) == pytest.approx(0.5)
+
+
+def test_paper_config():
+    cfg = TrainConfig.paper()
+    assert (cfg.steps, cfg.lr, cfg.optimizer, cfg.weight_decay, cfg.schedule) == (10_000, 1e-3, "adamw", 0.01, "constant")
+    assert TrainConfig.paper(steps=5).steps == 5
+
+
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(steps=0), ValueError, "steps"),
+        (dict(lr=-1.0), ValueError, "lr"),
+        (dict(lr=math.nan), ValueError, "lr"),
+        (dict(optimizer="sgd"), ValueError, "optimizer must be one of"),
+        (dict(schedule="step"), ValueError, "schedule must be one of"),
+        (dict(warmup_steps=10, steps=10), ValueError, "warmup_steps"),
+        (dict(device="tpu"), ValueError, "device"),
+        (dict(batch_size=1.5), TypeError, "batch_size"),
+        (dict(progress="yes"), TypeError, "progress"),
+    ],
+)
+def test_bad_config(kwargs, err, match):
+    with pytest.raises(err, match=match):
+        TrainConfig(**kwargs)
+
+
+def test_bad_train_arguments():
+    model = ReLUOutputModel(5, 2, n_instances=2)
+    with pytest.raises(TypeError, match="ToyModel"):
+        train("model", 0.5, 1.0)
+    with pytest.raises(ValueError, match="sparsity must be in"):
+        train(model, 1.0, 1.0, FAST)
+    with pytest.raises(ValueError, match="importance has length 3"):
+        train(model, 0.5, [1.0, 1.0, 1.0], FAST)
+    with pytest.raises(ValueError, match="n_seeds=3 must divide"):
+        train(model, 0.5, 1.0, FAST, n_seeds=3)
+    with pytest.raises(TypeError, match="config"):
+        train(model, 0.5, 1.0, config={"steps": 3})
+    with pytest.raises(TypeError, match="hook"):
+        train(model, 0.5, 1.0, FAST, hooks=[3])
+
+
+def test_divergence_is_reported():
+    """Non-finite losses stop training with a message (weights poisoned through a hook)."""
+
+    def poison(step, model, loss):
+        model.W.data.fill_(float("nan"))
+
+    with pytest.raises(FloatingPointError, match="smaller learning rate"):
+        train_models("linear", 5, 2, [0.0], 1.0, FAST, hooks=[poison])
+
+
+def test_device_selection():
+    assert resolve_device("cpu").type == "cpu"
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert resolve_device("auto").type == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda")
+
+
+def test_select_bad_index():
+    res = train_models("linear", 4, 2, [0.0, 0.5], 1.0, FAST)
+    with pytest.raises(ValueError, match="index"):
+        res.select([5])
