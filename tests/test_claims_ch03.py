@@ -12,7 +12,6 @@ seeds 0-5:
 """
 
 import pytest
-import torch
 
 import toymodels_lib as tm
 

@@ -15,16 +15,16 @@ def test_matches_torch(decoupled, wd):
     opt = FlatAdam(ours, lr=1e-2, weight_decay=wd, decoupled=decoupled)
     cls = torch.optim.AdamW if decoupled else torch.optim.Adam
     ref_opt = cls(ref, lr=1e-2, weight_decay=wd)
-    for step in range(50):
+    for _ in range(50):
         grads = [torch.randn(3, 4), torch.randn(5)]
-        for p, g in zip(ours, grads):
+        for p, g in zip(ours, grads, strict=True):
             p.grad = g.clone()
         opt.gather_grads()
         opt.step()
-        for p, g in zip(ref, grads):
+        for p, g in zip(ref, grads, strict=True):
             p.grad = g.clone()
         ref_opt.step()
-    for a, b in zip(ours, ref):
+    for a, b in zip(ours, ref, strict=True):
         assert torch.allclose(a, b, atol=1e-6)
 
 
