@@ -15,13 +15,16 @@ from ._validate import as_float_tensor, check_real
 
 __all__ = [
     "antipodal_pairs",
+    "basis_alignment",
     "cosine_similarity_matrix",
     "dimensions_per_feature",
     "feature_dimensionality",
     "feature_norms",
     "interference",
     "n_antipodal",
+    "n_monosemantic",
     "n_represented",
+    "neuron_top_feature_fraction",
     "superposition",
 ]
 
@@ -120,3 +123,30 @@ def antipodal_pairs(W: Any, cosine: float = -0.9, threshold: float = 0.5) -> lis
         raise ValueError(f"W must be one model's weights [hidden, features], got shape {tuple(w.shape)}")
     mask = torch.triu(_antipodal_mask(w, cosine, threshold), diagonal=1)
     return [(int(i), int(j)) for i, j in mask.nonzero().tolist()]
+
+
+def basis_alignment(W: Any) -> torch.Tensor:
+    """For each feature, the fraction of its squared weight on its top neuron:
+    ``max_j W_ji² / Σ_j W_ji²`` (``[..., features]``, 0 for a zero column).
+
+    1 means the feature lies along one hidden coordinate (basis-aligned); a random
+    direction in ``m`` dimensions gives much less.
+    """
+    sq = _weights(W) ** 2
+    total = sq.sum(-2)
+    return torch.where(total > _EPS, sq.amax(-2) / total.clamp_min(_EPS), torch.zeros_like(total))
+
+
+def neuron_top_feature_fraction(W: Any) -> torch.Tensor:
+    """For each neuron (hidden coordinate), the fraction of its squared weight that its
+    top feature carries: ``max_i W_ji² / Σ_i W_ji²`` (``[..., hidden]``, 0 for a dead row)."""
+    sq = _weights(W) ** 2
+    total = sq.sum(-1)
+    return torch.where(total > _EPS, sq.amax(-1) / total.clamp_min(_EPS), torch.zeros_like(total))
+
+
+def n_monosemantic(W: Any, threshold: float = 0.9) -> torch.Tensor:
+    """How many neurons are monosemantic: one feature carries at least ``threshold`` of the
+    neuron's squared weight. Returns ``[...]`` integers."""
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    return (neuron_top_feature_fraction(W) >= th).sum(-1)
