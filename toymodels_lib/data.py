@@ -30,7 +30,11 @@ from ._validate import (
 )
 
 __all__ = [
+    "CorrelatedFeatureSampler",
+    "FEATURE_RELATIONS",
     "FeatureSampler",
+    "anticorrelated_pairs",
+    "correlated_pairs",
     "broadcast_importance",
     "broadcast_sparsity",
     "importance_decay",
@@ -287,3 +291,142 @@ def sample_features(
 DataSource = Callable[[int], torch.Tensor]
 """A callable that takes a batch size and returns ``[instances, batch, features]``."""
 
+
+
+# --------------------------------------------------------------------------- correlated features
+CORRELATED_STREAM = 0x5EED_C0BB
+
+FEATURE_RELATIONS = ("correlated", "anticorrelated", "independent")
+"""How the features of one group of :class:`CorrelatedFeatureSampler` relate."""
+
+
+class CorrelatedFeatureSampler:
+    """Sparse features in groups that are correlated, anticorrelated or independent.
+
+    Every feature is active with the same marginal probability ``p`` (the density) and,
+    when active, uniform on ``[0, 1]``, independently of the other values. What the
+    groups change is which features are active *together*:
+
+    - ``"correlated"``: the whole group is active together (probability ``p``) or not
+      at all; ``P(i and j active) = p`` for two features of the group;
+    - ``"anticorrelated"``: at most one feature of the group is active: with probability
+      ``size · p`` one of them, each with probability ``p``; ``P(i and j active) = 0``
+      (needs ``size · p <= 1``);
+    - ``"independent"``: every feature on its own, ``P(i and j active) = p²``.
+
+    Features are numbered group by group in the order given. Call the sampler with a
+    batch size to get ``[n_instances, batch, n_features]``; pass it to
+    ``train(..., data=sampler)``.
+
+    Parameters
+    ----------
+    n_instances:
+        Size of the instance axis.
+    groups:
+        A list of ``(relation, size)`` pairs, e.g. ``[("correlated", 2), ("correlated", 2)]``.
+    density:
+        ``p = 1 − S`` in (0, 1]: a number or one value per instance.
+    seed:
+        Instance ``k`` draws from its own stream ``(seed, k)``, so its numbers do not
+        depend on how many instances are sampled beside it.
+    """
+
+    def __init__(
+        self,
+        n_instances: int,
+        groups: Sequence[tuple[str, int]],
+        density: Any,
+        *,
+        seed: int = 0,
+        device: str | torch.device | None = None,
+    ) -> None:
+        self.n_instances = check_positive_int("n_instances", n_instances)
+        if isinstance(groups, (str, bytes)) or not isinstance(groups, Sequence) or not groups:
+            raise TypeError(
+                "groups must be a non-empty list of (relation, size) pairs, "
+                f"e.g. [('correlated', 2), ('anticorrelated', 2)], got {groups!r}"
+            )
+        parsed: list[tuple[str, int]] = []
+        for g in groups:
+            if not isinstance(g, (tuple, list)) or len(g) != 2:
+                raise TypeError(f"each entry of groups must be a (relation, size) pair, got {g!r}")
+            rel = check_choice("group relation", g[0], FEATURE_RELATIONS)
+            parsed.append((rel, check_positive_int("group size", g[1])))
+        self.groups = parsed
+        self.n_features = sum(size for _, size in parsed)
+        p = as_float_tensor("density", density, max_dim=1, dtype=torch.float64)
+        if p.dim() == 1 and p.shape[0] != self.n_instances:
+            raise ValueError(
+                f"density has {p.shape[0]} values but there are {self.n_instances} instances; "
+                f"give a number or {self.n_instances} values"
+            )
+        if ((p <= 0) | (p > 1)).any():
+            bad = float(p[(p <= 0) | (p > 1)].flatten()[0])
+            raise ValueError(f"density must be in (0, 1], got {bad:g}")
+        self.density = p.expand(self.n_instances).clone() if p.dim() == 0 else p.clone()
+        for rel, size in parsed:
+            if rel == "anticorrelated" and float(self.density.max()) * size > 1 + 1e-12:
+                raise ValueError(
+                    f"an anticorrelated group of {size} features needs size * density <= 1, "
+                    f"got density {float(self.density.max()):g} (at most {1 / size:g} allowed)"
+                )
+        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.device = _resolve_device(device)
+        self._gens = [
+            np.random.Generator(np.random.SFC64(np.random.SeedSequence([CORRELATED_STREAM, self.seed, k])))
+            for k in range(self.n_instances)
+        ]
+        # which feature of each group leads (its gate decides for the group)
+        self._lead = np.zeros(self.n_features, dtype=np.int64)
+        self._rank = np.zeros(self.n_features, dtype=np.int64)
+        self._rel = np.zeros(self.n_features, dtype=np.int64)
+        start = 0
+        for rel, size in parsed:
+            idx = np.arange(start, start + size)
+            self._lead[idx] = start if rel != "independent" else idx
+            self._rank[idx] = np.arange(size)
+            self._rel[idx] = FEATURE_RELATIONS.index(rel)
+            start += size
+
+    @property
+    def sparsity(self) -> torch.Tensor:
+        """``S = 1 − p`` per instance and feature (``[n_instances, n_features]``)."""
+        return (1.0 - self.density.float())[:, None].expand(self.n_instances, self.n_features).clone()
+
+    def group_index(self) -> list[list[int]]:
+        """The feature indices of each group, in order."""
+        out, start = [], 0
+        for _, size in self.groups:
+            out.append(list(range(start, start + size)))
+            start += size
+        return out
+
+    def sample(self, batch_size: int) -> torch.Tensor:
+        """A fresh batch ``[n_instances, batch_size, n_features]``."""
+        batch_size = check_positive_int("batch_size", batch_size)
+        out = np.empty((self.n_instances, batch_size, self.n_features), dtype=np.float32)
+        anti = self._rel == FEATURE_RELATIONS.index("anticorrelated")
+        for k, g in enumerate(self._gens):
+            p = float(self.density[k])
+            gate = g.random((batch_size, self.n_features))[:, self._lead]  # a group shares its lead's gate
+            values = g.random((batch_size, self.n_features), dtype=np.float32)
+            # correlated / independent: active when the gate is below p;
+            # anticorrelated: the group fires when gate < size·p, member floor(gate / p)
+            active = np.where(anti, np.floor(gate / p) == self._rank, gate < p)
+            out[k] = values * active
+        return torch.from_numpy(out).to(self.device)
+
+    def __call__(self, batch_size: int) -> torch.Tensor:
+        return self.sample(batch_size)
+
+
+def correlated_pairs(n_instances: int, n_pairs: int, density: Any, *, seed: int = 0) -> CorrelatedFeatureSampler:
+    """``n_pairs`` pairs of features that are always active together (``2 n_pairs`` features)."""
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    return CorrelatedFeatureSampler(n_instances, [("correlated", 2)] * n_pairs, density, seed=seed)
+
+
+def anticorrelated_pairs(n_instances: int, n_pairs: int, density: Any, *, seed: int = 0) -> CorrelatedFeatureSampler:
+    """``n_pairs`` pairs of features that are never active together (``2 n_pairs`` features)."""
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    return CorrelatedFeatureSampler(n_instances, [("anticorrelated", 2)] * n_pairs, density, seed=seed)

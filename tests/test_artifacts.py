@@ -1,0 +1,158 @@
+"""Tests of toymodels_lib.artifacts: versioned, pickle-free .npz artifacts."""
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+
+from toymodels_lib.artifacts import (
+    ARTIFACT_FORMAT,
+    UNIFORM_GEOMETRY,
+    Artifact,
+    load_artifact,
+    make_uniform_geometry,
+    save_artifact,
+    uniform_geometry_densities,
+)
+
+
+def _save(tmp_path, **kw):
+    args = dict(
+        arrays={"W": np.arange(6, dtype=np.float16).reshape(1, 2, 3), "density": torch.tensor([0.5])},
+        name="demo",
+        version=2,
+        seed=7,
+        config={"n_features": 3, "densities": np.array([0.5]), "train": {"lr": 1e-2}},
+    )
+    args.update(kw)
+    return save_artifact(tmp_path / "demo.npz", **args)
+
+
+def test_round_trip(tmp_path):
+    path = _save(tmp_path, extra={"seconds": 1.5})
+    art = load_artifact(path, name="demo", version=2)
+    assert isinstance(art, Artifact)
+    assert (art.name, art.version, art.seed) == ("demo", 2, 7)
+    assert art.config == {"n_features": 3, "densities": [0.5], "train": {"lr": 0.01}}
+    assert art["W"].dtype == np.float16 and art["W"].shape == (1, 2, 3)
+    assert np.array_equal(art["W"], np.arange(6, dtype=np.float16).reshape(1, 2, 3))
+    assert np.allclose(art["density"], [0.5])
+    assert "W" in art and "__meta__" not in art
+    assert art.meta["format"] == ARTIFACT_FORMAT and art.meta["extra"] == {"seconds": 1.5}
+    with pytest.raises(KeyError, match="no array 'b'"):
+        art["b"]
+
+
+def test_file_is_pickle_free_with_json_meta(tmp_path):
+    path = _save(tmp_path)
+    with np.load(path, allow_pickle=False) as npz:  # must not need pickle
+        meta = json.loads(str(npz["__meta__"]))
+        assert npz["__meta__"].dtype.kind == "U"
+    assert meta["seed"] == 7 and meta["config"]["n_features"] == 3
+    assert meta["arrays"]["W"] == {"dtype": "float16", "shape": [1, 2, 3]}
+    with zipfile.ZipFile(path) as z:
+        assert sorted(z.namelist()) == ["W.npy", "__meta__.npy", "density.npy"]
+
+
+def test_version_and_name_are_enforced(tmp_path):
+    path = _save(tmp_path)
+    with pytest.raises(ValueError, match="version 2"):
+        load_artifact(path, version=1)
+    with pytest.raises(ValueError, match="not 'other'"):
+        load_artifact(path, name="other")
+
+
+def test_refuses_files_that_are_not_artifacts(tmp_path):
+    plain = tmp_path / "plain.npz"
+    np.savez(plain, W=np.zeros(3))
+    with pytest.raises(ValueError, match="__meta__"):
+        load_artifact(plain)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, W=np.array([{"a": 1}], dtype=object), __meta__=np.array("{}"))
+    with pytest.raises(ValueError, match="pickle"):
+        load_artifact(pickled)
+    with pytest.raises(FileNotFoundError, match="make artifacts"):
+        load_artifact(tmp_path / "missing.npz")
+
+
+@pytest.mark.parametrize(
+    "change, err",
+    [
+        ({"arrays": {"W": np.array([{"a": 1}], dtype=object)}}, TypeError),
+        ({"arrays": {"W": np.array(["text"])}}, TypeError),
+        ({"arrays": {}}, TypeError),
+        ({"arrays": {"not an identifier": np.zeros(2)}}, ValueError),
+        ({"arrays": {"__meta__": np.zeros(2)}}, ValueError),
+        ({"name": ""}, ValueError),
+        ({"name": "a/b"}, ValueError),
+        ({"version": 0}, ValueError),
+        ({"version": 1.0}, TypeError),
+        ({"seed": -1}, ValueError),
+        ({"config": [1, 2]}, TypeError),
+        ({"config": {"f": lambda x: x}}, TypeError),
+        ({"config": {1: "a"}}, TypeError),
+        ({"extra": "text"}, TypeError),
+    ],
+)
+def test_save_bad_input(tmp_path, change, err):
+    with pytest.raises(err):
+        _save(tmp_path, **change)
+
+
+def test_save_needs_npz_suffix(tmp_path):
+    with pytest.raises(ValueError, match=".npz"):
+        save_artifact(tmp_path / "x.pkl", {"a": np.zeros(1)}, name="x", version=1, seed=0, config={})
+
+
+def test_uniform_geometry_densities():
+    d = uniform_geometry_densities(5, 16.0)
+    assert np.allclose(1 / d, [1, 2, 4, 8, 16])
+    with pytest.raises(ValueError):
+        uniform_geometry_densities(1, 10.0)
+    with pytest.raises(ValueError):
+        uniform_geometry_densities(5, 1.0)
+
+
+def test_make_uniform_geometry_small_and_saveable(tmp_path):
+    art = make_uniform_geometry(8, 2, [1.0, 0.2], steps=20, batch_size=64, weight_dtype="float32")
+    assert art["W"].shape == (2, 2, 8) and art["W"].dtype == np.float32
+    assert art["b"].shape == (2, 8) and art["loss"].shape == (2,)
+    assert art.config["n_features"] == 8 and art.config["train"]["steps"] == 20
+    assert art.name == UNIFORM_GEOMETRY["name"] and art.seed == 0
+    path = save_artifact(tmp_path / "u.npz", art.arrays, name=art.name, version=art.version,
+                         seed=art.seed, config=art.config, extra=art.meta["extra"])
+    back = load_artifact(path, name="uniform_geometry", version=UNIFORM_GEOMETRY["version"])
+    assert np.array_equal(back["W"], art["W"])
+    assert back.config == art.config
+
+
+@pytest.mark.parametrize(
+    "kw, err",
+    [
+        ({"densities": [0.0, 0.5]}, ValueError),
+        ({"densities": [1.5]}, ValueError),
+        ({"densities": []}, ValueError),
+        ({"weight_dtype": "int8"}, ValueError),
+        ({"steps": 0}, ValueError),
+    ],
+)
+def test_make_uniform_geometry_bad_input(kw, err):
+    args = {"densities": [0.5], "steps": 2}
+    args.update(kw)
+    with pytest.raises(err):
+        make_uniform_geometry(8, 2, **args)
+
+
+def test_shipped_artifact_is_small_and_versioned():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "book" / "data" / UNIFORM_GEOMETRY["file"]
+    assert path.stat().st_size < 800_000
+    art = load_artifact(path, name="uniform_geometry", version=UNIFORM_GEOMETRY["version"])
+    n, m = UNIFORM_GEOMETRY["n_features"], UNIFORM_GEOMETRY["n_hidden"]
+    k = UNIFORM_GEOMETRY["n_densities"]
+    assert art["W"].shape == (k, m, n) and art["density"].shape == (k,)
+    assert art.config["n_features"] == n and art.config["train"]["seed"] == art.seed
+    assert np.allclose(art["density"], uniform_geometry_densities(k, UNIFORM_GEOMETRY["max_inverse_density"]))

@@ -1,0 +1,108 @@
+"""The chapter-6 exercise checks pass the right answers and fail plausible wrong ones."""
+
+import pytest
+import torch
+
+from toymodels_lib import checks
+
+
+# ----------------------------------------------------------------- D*
+def dstar_right(W):
+    return W.shape[0] / (W**2).sum()
+
+
+def dstar_features(W):
+    return W.shape[1] / (W**2).sum()
+
+
+def dstar_inverted(W):
+    return (W**2).sum() / W.shape[0]
+
+
+def test_dimensions_per_feature():
+    checks.check_dimensions_per_feature(dstar_right)
+    with pytest.raises(AssertionError, match="number of hidden dimensions m"):
+        checks.check_dimensions_per_feature(dstar_features)
+    with pytest.raises(AssertionError, match="inverse"):
+        checks.check_dimensions_per_feature(dstar_inverted)
+
+
+# ----------------------------------------------------------------- D_i
+def di_right(W):
+    norms = W.norm(dim=0)
+    unit = W / norms
+    return norms**2 / ((unit.T @ W) ** 2).sum(dim=1)
+
+
+def di_cosines(W):
+    unit = W / W.norm(dim=0)
+    return 1 / ((unit.T @ unit) ** 2).sum(dim=1)
+
+
+def di_no_square(W):
+    norms = W.norm(dim=0)
+    unit = W / norms
+    return norms / ((unit.T @ W) ** 2).sum(dim=1)
+
+
+def di_wrong_axis(W):
+    norms = W.norm(dim=0)
+    unit = W / norms
+    return norms**2 / ((unit.T @ W) ** 2).sum(dim=0)
+
+
+def test_feature_dimensionality():
+    checks.check_feature_dimensionality(di_right)
+    for wrong, hint in [(di_cosines, "normalise only W_i"), (di_no_square, "squared norm"), (di_wrong_axis, "sum over i instead of j")]:
+        with pytest.raises(AssertionError, match=hint):
+            checks.check_feature_dimensionality(wrong)
+    with pytest.raises(AssertionError, match="expected shape"):
+        checks.check_feature_dimensionality(lambda W: di_right(W)[None])
+
+
+# ----------------------------------------------------------------- pair sampler
+def pair_right(batch_size, density, relation):
+    values = torch.rand(batch_size, 2)
+    u = torch.rand(batch_size, 1)
+    if relation == "correlated":
+        active = (u < density).expand(batch_size, 2)
+    else:
+        active = torch.cat([u < density, (u >= density) & (u < 2 * density)], dim=1)
+    return values * active
+
+
+def pair_independent(batch_size, density, relation):
+    return torch.rand(batch_size, 2) * (torch.rand(batch_size, 2) < density)
+
+
+def pair_half_density(batch_size, density, relation):
+    if relation == "correlated":
+        return pair_right(batch_size, density, relation)
+    u = torch.rand(batch_size, 1)
+    first = torch.rand(batch_size, 1) < 0.5
+    fire = u < density
+    return torch.rand(batch_size, 2) * torch.cat([fire & first, fire & ~first], dim=1)
+
+
+def pair_copied_values(batch_size, density, relation):
+    x = pair_right(batch_size, density, relation)
+    if relation == "correlated":
+        x[:, 1] = x[:, 0]
+    return x
+
+
+def test_feature_pair_batch():
+    checks.check_feature_pair_batch(pair_right)
+    with pytest.raises(AssertionError, match="shared random decision"):
+        checks.check_feature_pair_batch(pair_independent)
+    with pytest.raises(AssertionError, match="probability 2p"):
+        checks.check_feature_pair_batch(pair_half_density)
+    with pytest.raises(AssertionError, match="independently"):
+        checks.check_feature_pair_batch(pair_copied_values)
+    with pytest.raises(AssertionError, match="expected shape"):
+        checks.check_feature_pair_batch(lambda b, p, r: pair_right(b, p, r).T)
+
+
+def test_checks_are_collected():
+    for name in ("check_dimensions_per_feature", "check_feature_dimensionality", "check_feature_pair_batch"):
+        assert name in checks.__all__

@@ -1,0 +1,133 @@
+"""Claims of chapter 6 (the geometry of superposition), asserted on seeded runs.
+
+Calibration (values measured while writing the chapter) is in the comments of each test.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import toymodels_lib as tm
+from toymodels_lib.artifacts import UNIFORM_GEOMETRY, load_artifact, make_uniform_geometry
+from toymodels_lib.data import CorrelatedFeatureSampler
+
+pytestmark = pytest.mark.claims
+
+ROOT = Path(__file__).resolve().parents[1]
+MIDDLE_BAND = (2.5, 4.0)  # 1/(1-S) where D* sticks at 1/2
+
+
+def _uniform_claims(W, density, m):
+    """The claims the chapter makes about a uniform-superposition sweep."""
+    W = torch.as_tensor(np.asarray(W, dtype=np.float32))
+    inv = 1.0 / np.asarray(density, dtype=np.float64)
+    d_star = tm.dimensions_per_feature(W).numpy()
+    sum_di = tm.feature_dimensionality(W).sum(-1).numpy()
+    # sticky at 1: the dense model gives every represented feature its own dimension
+    assert abs(d_star[np.argmin(inv)] - 1.0) < 0.05, d_star
+    # sticky at 1/2 over a middle band of sparsity
+    band = (inv >= MIDDLE_BAND[0]) & (inv <= MIDDLE_BAND[1])
+    assert band.any()
+    assert np.all((d_star[band] >= 0.45) & (d_star[band] <= 0.55)), (inv[band], d_star[band])
+    # the dimensionalities add up to the number of hidden dimensions
+    assert np.all(np.abs(sum_di - m) <= 0.05 * m), sum_di
+    return d_star, sum_di
+
+
+def test_shipped_artifact_claims():
+    # n=400, m=30, 16 densities, 2000 steps of 256, seed 0: D* = 1.003 dense, 0.534 and 0.488 at
+    # 1/(1-S) = 2.5 and 3.4; sum D_i = 29.88-30.00 (m = 30).
+    art = load_artifact(ROOT / "book" / "data" / UNIFORM_GEOMETRY["file"], name="uniform_geometry",
+                        version=UNIFORM_GEOMETRY["version"])
+    W = art["W"].astype(np.float32)
+    _uniform_claims(W, art["density"], art.config["n_hidden"])
+    # sparser than the band, D* keeps falling, to about m/n once every feature is in
+    # (measured: 0.435 at 1/(1-S) = 4.6, 0.050 at 100, with m/n = 0.075; sparse features have
+    # norms above 1, so D* ends a little below m/n)
+    d_star = tm.dimensions_per_feature(torch.from_numpy(W)).numpy()
+    m, n = art.config["n_hidden"], art.config["n_features"]
+    assert np.all(np.diff(d_star[2:]) < 0)
+    assert 0.5 * m / n < d_star[-1] < 1.5 * m / n
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_reduced_retrain_claims(seed):
+    # The chapter's retrain switch at a reduced size: n=60, m=6, 1000 steps.
+    # Calibration, seeds 0-2: D* = 1.02 dense; 0.465-0.499 for 1/(1-S) in 2.5-4; sum D_i 5.95-6.00.
+    inv = np.array([1.0, 2.5, 3.0, 3.5])
+    art = make_uniform_geometry(60, 6, 1 / inv, steps=1000, seed=seed, weight_dtype="float32")
+    _uniform_claims(art["W"], art["density"], 6)
+
+
+def _train_groups(groups, density, m, seed=0, n_seeds=4, steps=1500):
+    s = CorrelatedFeatureSampler(n_seeds, groups, density, seed=seed)
+    model = tm.make_model("relu", s.n_features, m, n_seeds, seed=seed)
+    res = tm.train(model, s.sparsity, 1.0, tm.TrainConfig(steps=steps, seed=seed, eval_samples=8192),
+                   data=s, n_seeds=n_seeds)
+    best = int(res.losses.argmin())
+    return res.W[best], s
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_correlated_pairs_orthogonal(seed):
+    # Two correlated pairs in m=2 at density 0.02, best of 4.
+    # Calibration, seeds 0-2: |within-pair cosine| <= 0.007 in the best instance.
+    W, s = _train_groups([("correlated", 2)] * 2, 0.02, 2, seed=seed)
+    cos = tm.cosine_similarity_matrix(W)
+    for a, b in s.group_index():
+        assert abs(float(cos[a, b])) < 0.15
+    assert tm.n_represented(W) == 4
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_anticorrelated_pairs_antipodal(seed):
+    # Two anticorrelated pairs in m=2 at density 0.15, best of 4.
+    # Calibration, seeds 0-2: within-pair cosine -1.000 in the best instance.
+    W, s = _train_groups([("anticorrelated", 2)] * 2, 0.15, 2, seed=seed)
+    cos = tm.cosine_similarity_matrix(W)
+    for a, b in s.group_index():
+        assert float(cos[a, b]) < -0.95
+
+
+def _pc1_captured(W, group):
+    """Fraction of the set's first principal component (the all-ones direction) in the row space of W[:, group]."""
+    sub = W[:, group].double()
+    _, S, Vh = torch.linalg.svd(sub, full_matrices=False)
+    basis = Vh[S > 1e-3 * S.max()]
+    ones = torch.ones(len(group), dtype=torch.float64) / len(group) ** 0.5
+    return float(((basis @ ones) ** 2).sum())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_correlated_sets_collapse(seed):
+    # Two correlated sets of 3 features in m=2 at density 0.05 (more correlated features than fit).
+    # Calibration, seeds 0-1: in each set two features merge (cosine 1.00) and the set's
+    # all-ones direction lies in the span of its vectors (captured fraction > 0.99; a random
+    # 2-D subspace would capture 2/3 on average).
+    W, s = _train_groups([("correlated", 3)] * 2, 0.05, 2, seed=seed)
+    cos = tm.cosine_similarity_matrix(W)
+    for group in s.group_index():
+        sub = cos[group][:, group] - torch.eye(3)
+        assert float(sub.max()) > 0.95
+        assert _pc1_captured(W, group) > 0.95
+
+
+def test_non_uniform_pentagon_deforms():
+    # Five features in 2-D at density 0.05; feature 0's density 0.01, 0.05 or 0.2; best of 4.
+    # Calibration (seed 0): 0.01 -> feature 0 dropped, the other four a square (D_i = 0.50);
+    # 0.05 -> a regular pentagon (D_i = 0.40); 0.2 -> feature 0's neighbours move away (76 deg).
+    d0 = [0.01, 0.05, 0.2]
+    sp = np.full((3, 5), 0.95)
+    sp[:, 0] = 1 - np.array(d0)
+    res = tm.train_models("relu", 5, 2, sp.tolist(), 1.0, tm.TrainConfig(steps=2000, seed=0, eval_samples=8192),
+                          n_seeds=4).best()
+    norms = tm.feature_norms(res.W)
+    dims = tm.feature_dimensionality(res.W)
+    assert norms[0, 0] < 0.1 and torch.all((dims[0, 1:] - 0.5).abs() < 0.03)
+    assert torch.all((dims[1] - 0.4).abs() < 0.03)
+    W = res.W[2]
+    ang = torch.rad2deg(torch.atan2(W[1], W[0]))
+    gaps = torch.sort((ang - ang[0]) % 360).values
+    assert gaps[1] > 73 and 360 - gaps[-1] > 73

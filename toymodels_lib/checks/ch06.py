@@ -1,0 +1,129 @@
+"""Checks for the exercises of chapter 6, the geometry of superposition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from .. import metrics, theory
+from ._common import call_learner as _call
+from ._common import compare as _compare
+from ._common import passed as _passed
+
+__all__ = [
+    "check_dimensions_per_feature",
+    "check_feature_dimensionality",
+    "check_feature_pair_batch",
+]
+
+
+def _cases() -> list[tuple[str, torch.Tensor]]:
+    g = torch.Generator().manual_seed(606)
+    pentagon = theory.polytope_vertices("pentagon").float() * torch.tensor([1.2, 0.9, 1.0, 1.1, 0.8])
+    random = torch.randn(5, 20, generator=g)
+    return [
+        ("a random 5 x 20 matrix", random),
+        ("a pentagon with unequal norms, m=2, n=5", pentagon),
+        ("an antipodal pair and an orthogonal feature, m=2, n=3", torch.tensor([[1.0, -0.8, 0.0], [0.0, 0.0, 1.3]])),
+        ("a random 3 x 4 matrix", torch.randn(3, 4, generator=g) * 0.5),
+    ]
+
+
+def check_dimensions_per_feature(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
+    """Exercise: ``fn(W)`` returns ``D* = m / ‖W‖_F²`` (a scalar) for one model ``W`` of shape ``[m, n]``."""
+    cases = _cases()
+    for k, (desc, W) in enumerate(cases, 1):
+        case = f"case {k} ({desc})"
+        out = _call(fn, case, W.clone())
+        m, n = W.shape
+        expected = metrics.dimensions_per_feature(W)
+        frob2 = (W**2).sum()
+        _compare(
+            case,
+            expected,
+            out.reshape(()) if out.numel() == 1 else out,
+            hints={
+                "n / ||W||_F^2 (divide the number of hidden dimensions m, not features n)": n / frob2,
+                "||W||_F^2 / m, the inverse (features per dimension)": frob2 / m,
+                "m / ||W||_F without the square": m / frob2.sqrt(),
+            },
+        )
+    _passed("check_dimensions_per_feature", len(cases))
+
+
+def check_feature_dimensionality(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
+    """Exercise: ``fn(W)`` returns ``D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)²`` for each feature (``[n]``)."""
+    cases = _cases()
+    for k, (desc, W) in enumerate(cases, 1):
+        case = f"case {k} ({desc})"
+        out = _call(fn, case, W.clone())
+        expected = metrics.feature_dimensionality(W)
+        norms = W.norm(dim=0)
+        unit = W / norms
+        proj2 = (unit.T @ W) ** 2  # [i, j] = (Ŵ_i · W_j)²
+        _compare(
+            case,
+            expected,
+            out,
+            hints={
+                "1 / Σ_j cos²(W_i, W_j): normalise only W_i, not W_j (or a sum over i instead of j)": 1 / ((unit.T @ unit) ** 2).sum(1),
+                "||W_i|| / Σ_j (Ŵ_i·W_j)²: the numerator is the squared norm": norms / proj2.sum(1),
+                "a denominator that leaves out j = i": norms**2 / (proj2.sum(1) - torch.diagonal(proj2)),
+            },
+        )
+    _passed("check_feature_dimensionality", len(cases))
+
+
+def check_feature_pair_batch(fn: Callable[[int, float, str], torch.Tensor]) -> None:
+    """Exercise: ``fn(batch_size, density, relation)`` returns a ``[batch_size, 2]`` pair of features.
+
+    Each feature is active with probability ``density`` and then uniform on [0, 1]
+    (values drawn independently). ``relation="correlated"``: the two are always active
+    together; ``"anticorrelated"``: never together. Checked statistically on large
+    seeded batches.
+    """
+    cases = [(100_000, 0.1, "correlated"), (100_000, 0.3, "anticorrelated"), (100_000, 0.05, "anticorrelated"),
+             (100_000, 0.4, "correlated")]
+    for k, (batch, p, rel) in enumerate(cases, 1):
+        case = f"case {k} (batch_size={batch}, density={p}, relation={rel!r})"
+        torch.manual_seed(6060 + k)
+        x = _call(fn, case, batch, p, rel)
+        if tuple(x.shape) != (batch, 2):
+            raise AssertionError(f"{case}: expected shape {(batch, 2)}, got {tuple(x.shape)}")
+        x = x.detach().double()
+        if x.min() < 0 or x.max() > 1:
+            raise AssertionError(f"{case}: values must lie in [0, 1], got [{float(x.min()):.3g}, {float(x.max()):.3g}]")
+        active = x > 0
+        tol = 5 * (p * (1 - p) / batch) ** 0.5 + 2e-3
+        for i in (0, 1):
+            frac = float(active[:, i].double().mean())
+            if abs(frac - p) > tol:
+                hint = ""
+                if rel == "anticorrelated" and abs(frac - p / 2) < tol:
+                    hint = (" (each feature must keep density p: let the pair fire with probability 2p, "
+                            "then pick one of the two)")
+                raise AssertionError(f"{case}: feature {i} is active in a fraction {frac:.4f} of rows, expected {p}{hint}")
+        both = float((active[:, 0] & active[:, 1]).double().mean())
+        want = p if rel == "correlated" else 0.0
+        if abs(both - want) > tol:
+            hint = " (they look independent: the two features need a shared random decision)" if abs(both - p * p) < tol else ""
+            raise AssertionError(
+                f"{case}: both features are active in a fraction {both:.4f} of rows, expected {want}{hint}"
+            )
+        vals = x[active]
+        if abs(float(vals.mean()) - 0.5) > 0.01 or abs(float(vals.var()) - 1 / 12) > 0.01:
+            raise AssertionError(
+                f"{case}: active values should be uniform on [0, 1] (mean 0.5, variance 0.083), "
+                f"got mean {float(vals.mean()):.3f}, variance {float(vals.var()):.3f}"
+            )
+        if rel == "correlated":
+            sel = active[:, 0] & active[:, 1]
+            a, b = x[sel, 0], x[sel, 1]
+            corr = float(((a - a.mean()) * (b - b.mean())).mean() / (a.std() * b.std()))
+            if corr > 0.1:
+                raise AssertionError(
+                    f"{case}: when both features are active their values have correlation {corr:.2f}; "
+                    "only the on/off decision is shared, draw the two values independently"
+                )
+    _passed("check_feature_pair_batch", len(cases))
