@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JB     := $(VENV)/bin/jupyter-book
 
-.PHONY: book test lab bench student artifacts clean help
+.PHONY: book test lab bench student artifacts clean help mathjax chromium
 .DEFAULT_GOAL := help
 
 help:
@@ -14,17 +14,19 @@ help:
 	@echo "make test   unit + claim tests, every notebook, the site with warnings as errors"
 	@echo "make lab    JupyterLab on the notebooks"
 	@echo "make bench  time the trainer against a reference training loop"
+	@echo "make student  student copies of the notebooks (solutions removed) into student/"
+	@echo "make artifacts  remake the slow sweeps the chapters load (book/data/*.npz)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) mathjax
 	$(JB) build . --keep-going
 	@echo "open _build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) mathjax chromium
 	$(PY) -m pytest -m "not site" -q
 	$(PY) -m pytest --nbmake book -q --nbmake-timeout=300
 	rm -rf _build/html
@@ -37,5 +39,33 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_train.py
 
+# Student copies: every solution block replaced by NotImplementedError(hint), outputs
+# stripped (toymodels_lib/coursework.py; see book/teaching.md).
+student: $(STAMP)
+	$(PY) -m toymodels_lib.coursework student book/ student/
+
+# MathJax 3, served by the site itself so that math renders offline (the browser tests
+# have no internet) and online alike; npm fetches it once into _build/vendor, and
+# _ext/site_tweaks.py points the build at it.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _build/vendor/mathjax/tex-chtml.js
+mathjax: $(MATHJAX)
+$(MATHJAX):
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	rm -rf _build/vendor/.npm && mkdir -p _build/vendor/.npm
+	cd _build/vendor/.npm && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	tar -xzf _build/vendor/.npm/mathjax-$(MATHJAX_VERSION).tgz -C _build/vendor/.npm
+	rm -rf _build/vendor/mathjax && mv _build/vendor/.npm/package/es5 _build/vendor/mathjax
+	rm -rf _build/vendor/.npm
+
+# Debian's Chromium for the browser tests (Playwright's Python package drives it with
+# executable_path=/usr/bin/chromium; no browser is ever downloaded).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 clean:
 	rm -rf _build
+
+artifacts: $(STAMP)
+	$(PY) scripts/make_artifacts.py
+	$(PY) scripts/make_phase_artifact.py

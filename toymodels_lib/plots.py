@@ -21,11 +21,22 @@ from . import metrics
 from .train import TrainResult
 
 __all__ = [
+    "plot_capacity_vs_density",
+    "plot_feature_spokes",
     "STYLE",
     "SUPERPOSITION_CMAP",
     "density_label",
+    "feature_groups",
     "model_title",
+    "plot_dimensionality_histogram",
+    "plot_dimensions_per_feature",
+    "plot_feature_dimensionality",
+    "plot_feature_directions",
+    "plot_polytopes",
     "plot_loss_history",
+    "plot_neuron_weights",
+    "PHASE_COLORS",
+    "plot_phase_diagram",
     "plot_represented_vs_density",
     "plot_superposition_grid",
 ]
@@ -186,4 +197,579 @@ def plot_loss_history(result: TrainResult, *, labels: Sequence[str] | None = Non
         ax.set_ylabel("loss (sum over features)")
         ax.set_title(f"Training loss, {_KIND_LABELS.get(result.kind, result.kind)} models")
         ax.legend(frameon=False, fontsize=8, ncol=2)
+    return fig
+
+
+# --------------------------------------------------------------------------- geometry (chapter 6)
+def _weights_stack(W: Any, name: str = "W") -> torch.Tensor:
+    w = W if isinstance(W, torch.Tensor) else torch.as_tensor(np.asarray(W, dtype=np.float32))
+    if w.dim() != 3:
+        raise ValueError(f"{name} must be [models, hidden, features], got shape {tuple(w.shape)}")
+    return w.detach().float().cpu()
+
+
+def _densities(density: Any, n_models: int) -> np.ndarray:
+    d = np.asarray(density, dtype=np.float64).reshape(-1)
+    if d.shape[0] != n_models or not np.all((d > 0) & (d <= 1)):
+        raise ValueError(f"density must hold {n_models} values in (0, 1] (one per model), got {density!r}")
+    return d
+
+
+def _fraction_lines(ax: Any, *, labels: bool = True, vertical: bool = False) -> None:
+    from .theory import polytope_fractions
+
+    for label, value in polytope_fractions():
+        if vertical:
+            ax.axvline(value, color="gray", lw=0.7, ls=":", zorder=0)
+            if labels:
+                ha = "right" if value < 0.39 else "left" if abs(value - 0.4) < 1e-9 else "center"
+                ax.text(value, 1.0, label.split(" ")[0], transform=ax.get_xaxis_transform(),
+                        ha=ha, va="bottom", fontsize=8, color="dimgray")
+        else:
+            ax.axhline(value, color="gray", lw=0.7, ls=":", zorder=0)
+            if labels:
+                ax.text(1.01, value, label.split(" ")[0], transform=ax.get_yaxis_transform(),
+                        va="center", fontsize=8, color="dimgray")
+
+
+def plot_dimensions_per_feature(W: Any, density: Any, *, title: str | None = None) -> Figure:
+    """``D* = m / ‖W‖_F²`` against ``1/(1 − S)`` for a sweep of models ``W`` ``[models, m, n]``.
+
+    Reference lines at 1 (a dimension per feature), 1/2 (antipodal pairs) and ``m/n``
+    (every feature represented).
+    """
+    w = _weights_stack(W)
+    d = _densities(density, w.shape[0])
+    m, n = w.shape[1], w.shape[2]
+    d_star = metrics.dimensions_per_feature(w).numpy()
+    x = 1.0 / d
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 3.6), layout="constrained")
+        for value, label in ((1.0, "1"), (0.5, "1/2"), (m / n, f"m/n = {m / n:.3g}")):
+            ax.axhline(value, color="gray", lw=0.8, ls=":")
+            ax.text(x.max(), value, label, ha="right", va="bottom", fontsize=8, color="dimgray")
+        ax.plot(x, d_star, "o-", color="black", ms=4)
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1.1)
+        ax.set_xlabel("1/(1−S)  (sparser →)")
+        ax.set_ylabel(r"dimensions per feature $D^* = m/\|W\|_F^2$")
+        ax.set_title(title or f"Uniform superposition, ReLU output model: n = {n}, m = {m}, uniform importance")
+    return fig
+
+
+def plot_feature_dimensionality(
+    W: Any, density: Any, *, min_dimensionality: float = 0.02, title: str | None = None
+) -> Figure:
+    """Each feature's dimensionality ``D_i`` against ``1/(1 − S)`` (one dot per feature and model).
+
+    Dots are coloured by ``D_i``; the line is ``D*``; dotted lines mark the polytope
+    fractions 1, 3/4, 2/3, 1/2, 2/5, 3/8. Features with ``D_i`` below
+    ``min_dimensionality`` (not represented) are left out.
+    """
+    w = _weights_stack(W)
+    d = _densities(density, w.shape[0])
+    m, n = w.shape[1], w.shape[2]
+    dims = metrics.feature_dimensionality(w).numpy()
+    d_star = metrics.dimensions_per_feature(w).numpy()
+    x = 1.0 / d
+    rng = np.random.default_rng(0)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
+        _fraction_lines(ax)
+        for k in range(w.shape[0]):
+            keep = dims[k] > min_dimensionality
+            jitter = np.exp(rng.uniform(-0.04, 0.04, keep.sum()))
+            ax.scatter(x[k] * jitter, dims[k][keep], s=6, alpha=0.35, c=dims[k][keep],
+                       cmap="viridis", vmin=0, vmax=1, linewidths=0)
+        ax.plot(x, d_star, "-", color="black", lw=1.2, label=r"$D^*$")
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1.1)
+        ax.set_xlabel("1/(1−S)  (sparser →)")
+        ax.set_ylabel(r"feature dimensionality $D_i$")
+        ax.legend(frameon=False, loc="lower left")
+        ax.set_title(title or f"Feature dimensionalities, n = {n}, m = {m}, uniform importance")
+    return fig
+
+
+def plot_dimensionality_histogram(
+    W: Any, *, min_dimensionality: float = 0.05, bins: int = 60, title: str | None = None
+) -> Figure:
+    """Histogram of the feature dimensionalities ``D_i`` of the models ``W`` ``[models, m, n]``.
+
+    Only represented features (``D_i`` above ``min_dimensionality``) are counted;
+    dotted lines mark the polytope fractions.
+    """
+    w = _weights_stack(W)
+    dims = metrics.feature_dimensionality(w).numpy().reshape(-1)
+    dims = dims[dims > min_dimensionality]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
+        _fraction_lines(ax, vertical=True)
+        ax.hist(dims, bins=bins, range=(0, 1.05), color="tab:blue", alpha=0.8)
+        ax.set_yscale("log")
+        ax.set_xlabel(r"feature dimensionality $D_i$")
+        ax.set_ylabel("number of features")
+        ax.set_title(
+            title or f"{dims.size} represented features of {w.shape[0]} models "
+            f"(n = {w.shape[2]}, m = {w.shape[1]})",
+            pad=14,
+        )
+    return fig
+
+
+def feature_groups(W: Any, *, cosine: float = 0.1, threshold: float = 0.5) -> list[list[int]]:
+    """Groups of represented features that share a subspace, for one model ``W`` ``[m, n]``.
+
+    Two represented features (``‖W_i‖ > threshold``) are linked when ``|cos(W_i, W_j)|``
+    exceeds ``cosine``; the groups are the connected components, largest first. In
+    uniform superposition the groups are the polytopes (digons, triangles, pentagons,
+    tetrahedra, ...), each in a subspace nearly orthogonal to the others.
+    """
+    w = torch.as_tensor(np.asarray(W, dtype=np.float32)) if not isinstance(W, torch.Tensor) else W.float()
+    if w.dim() != 2:
+        raise ValueError(f"W must be one model's weights [hidden, features], got shape {tuple(w.shape)}")
+    cos = metrics.cosine_similarity_matrix(w).abs().numpy()
+    rep = metrics.feature_norms(w).numpy() > threshold
+    idx = np.flatnonzero(rep)
+    seen: set[int] = set()
+    groups: list[list[int]] = []
+    for start in idx:
+        if start in seen:
+            continue
+        stack, comp = [int(start)], []
+        seen.add(int(start))
+        while stack:
+            i = stack.pop()
+            comp.append(i)
+            for j in idx:
+                if int(j) not in seen and cos[i, j] > cosine:
+                    seen.add(int(j))
+                    stack.append(int(j))
+        groups.append(sorted(comp))
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    return groups
+
+
+def _group_coordinates(W: torch.Tensor, group: Sequence[int], dims: int) -> np.ndarray:
+    """Feature vectors of ``group`` in an orthonormal basis of their span (top ``dims`` directions)."""
+    sub = W[:, list(group)].double()
+    U, _, _ = torch.linalg.svd(sub, full_matrices=False)
+    return (U[:, :dims].T @ sub).numpy()  # [dims, k]
+
+
+def plot_polytopes(
+    vectors: Sequence[Any],
+    *,
+    titles: Sequence[str] | None = None,
+    dimensionality: Sequence[Any] | None = None,
+    suptitle: str | None = None,
+) -> Figure:
+    """Pictures of groups of features, each drawn in its own subspace.
+
+    ``vectors`` is a list with one ``[m, k]`` matrix per group: the columns ``W_i`` of
+    the group's features (``W[:, group]`` with a group from :func:`feature_groups`;
+    groups may come from different models). Each group is drawn in the 2-D or 3-D span
+    of its vectors (found with an SVD): arrows from the origin to each ``W_i``, with
+    edges between the tips. ``dimensionality`` (one ``[k]`` array per group, the
+    features' ``D_i`` in their model) is printed under each title.
+    """
+    if isinstance(vectors, (torch.Tensor, np.ndarray)) or not isinstance(vectors, Sequence) or not vectors:
+        raise TypeError("vectors must be a non-empty list of [m, k] matrices, one per group")
+    mats = []
+    for v in vectors:
+        w = v.detach().float().cpu() if isinstance(v, torch.Tensor) else torch.as_tensor(np.asarray(v, dtype=np.float32))
+        if w.dim() != 2 or w.shape[1] < 2:
+            raise ValueError(f"each group must be an [m, k] matrix with k >= 2 features, got shape {tuple(w.shape)}")
+        mats.append(w)
+    for name, seq in (("titles", titles), ("dimensionality", dimensionality)):
+        if seq is not None and len(seq) != len(mats):
+            raise ValueError(f"{name} has {len(seq)} entries for {len(mats)} groups")
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(3.0 * len(mats), 3.4), layout="constrained")
+        for c, w in enumerate(mats):
+            k = w.shape[1]
+            d = 2 if np.linalg.matrix_rank(w.numpy(), tol=0.05 * float(w.norm(dim=0).max())) <= 2 else 3
+            coords = _group_coordinates(w, range(k), d)
+            label = titles[c] if titles else f"{k} features in {d} dimensions"
+            if dimensionality is not None:
+                di = np.asarray(dimensionality[c], dtype=np.float64)
+                label += f"\n$D_i$ = {di.mean():.2f} ± {di.std():.2f}"
+            if d == 2:
+                ax = fig.add_subplot(1, len(mats), c + 1)
+                order = np.argsort(np.arctan2(coords[1], coords[0]))
+                ring = np.append(order, order[0])
+                ax.plot(coords[0, ring], coords[1, ring], color="lightgray", lw=1)
+                for i in range(k):
+                    ax.annotate("", xy=coords[:, i], xytext=(0, 0),
+                                arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.5})
+                ax.set_aspect("equal")
+                lim = 1.15 * max(1e-6, float(np.abs(coords).max()))
+                ax.set_xlim(-lim, lim)
+                ax.set_ylim(-lim, lim)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                for spine in ax.spines.values():
+                    spine.set_visible(False)
+            else:
+                ax = fig.add_subplot(1, len(mats), c + 1, projection="3d")
+                for i in range(k):
+                    ax.plot([0, coords[0, i]], [0, coords[1, i]], [0, coords[2, i]], color="tab:blue", lw=1.8)
+                    for j in range(i + 1, k):
+                        ax.plot(*[[coords[a, i], coords[a, j]] for a in range(3)], color="lightgray", lw=0.8)
+                ax.scatter(*coords, color="tab:blue", s=12)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                ax.set_zticks([])
+                ax.set_box_aspect((1, 1, 1))
+            ax.set_title(label)
+        if suptitle:
+            fig.suptitle(suptitle)
+    return fig
+
+
+def plot_feature_directions(
+    Ws: Any,
+    titles: Sequence[str],
+    *,
+    groups: Sequence[Sequence[int]] | None = None,
+    group_labels: Sequence[str] | None = None,
+    suptitle: str | None = None,
+    panel_size: float = 2.6,
+) -> Figure:
+    """Feature directions ``W_i`` of models with a 2-D hidden space, one panel per model.
+
+    ``Ws`` is ``[models, 2, n]``. Features of the same group (a correlated pair, say)
+    share a colour; each arrow is labelled with its feature number.
+    """
+    w = _weights_stack(Ws, "Ws")
+    if w.shape[1] != 2:
+        raise ValueError(f"Ws must have a 2-D hidden space [models, 2, features], got shape {tuple(w.shape)}")
+    if len(titles) != w.shape[0]:
+        raise ValueError(f"titles has {len(titles)} entries for {w.shape[0]} models")
+    n = w.shape[2]
+    groups = [list(g) for g in groups] if groups is not None else [[i] for i in range(n)]
+    colour = {}
+    palette = plt.get_cmap("tab10")
+    for gi, g in enumerate(groups):
+        for i in g:
+            colour[i] = palette(gi % 10)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, w.shape[0], figsize=(panel_size * w.shape[0], panel_size + 0.6),
+                                 layout="constrained", squeeze=False)
+        lim = 1.2 * max(1e-6, float(w.norm(dim=1).max()))
+        for k, ax in enumerate(axes[0]):
+            ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, color="lightgray", lw=0.8))
+            for i in range(n):
+                x, y = float(w[k, 0, i]), float(w[k, 1, i])
+                ax.annotate("", xy=(x, y), xytext=(0, 0),
+                            arrowprops={"arrowstyle": "->", "color": colour.get(i, "black"), "lw": 1.6})
+                ax.text(1.1 * x, 1.1 * y, str(i), ha="center", va="center", fontsize=8, color=colour.get(i, "black"))
+            ax.set_aspect("equal")
+            ax.set_xlim(-lim, lim)
+            ax.set_ylim(-lim, lim)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            ax.set_title(titles[k])
+        if group_labels is not None:
+            handles = [matplotlib.lines.Line2D([], [], color=palette(gi % 10), lw=2) for gi in range(len(group_labels))]
+            fig.legend(handles, group_labels, loc="outside lower center", ncol=min(4, len(group_labels)), frameon=False)
+        if suptitle:
+            fig.suptitle(suptitle)
+    return fig
+
+
+# --------------------------------------------------------------------------- neurons (chapter 2)
+def plot_neuron_weights(
+    results: TrainResult | Sequence[TrainResult],
+    *,
+    sort_neurons: bool = True,
+    title: str | None = None,
+) -> Figure:
+    """Per model, one stacked bar per neuron: the weights ``W_ji`` of its features.
+
+    Each panel is one trained model (its title gives the model and density). Bar ``j`` is
+    neuron ``j``: its positive weights stacked upwards and negative ones downwards, one
+    colour per feature (feature 0, the most important, darkest). A neuron whose bar is one
+    colour is monosemantic; a bar of many colours is polysemantic. With ``sort_neurons``
+    neurons are ordered by their largest feature. Each panel has its own (symmetric) scale:
+    sparse models have much larger weights than dense ones.
+    """
+    if not isinstance(sort_neurons, bool):
+        raise TypeError(f"sort_neurons must be True or False, got {sort_neurons!r}")
+    cols = _columns(results)
+    n_features = cols[0][1].shape[1]
+    cmap = plt.get_cmap("viridis")
+    colours = [cmap(0.9 * i / max(1, n_features - 1)) for i in range(n_features)]
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            1, len(cols), figsize=(1.0 + 1.9 * len(cols), 3.4), layout="constrained", squeeze=False
+        )
+        for c, (kind, W, density) in enumerate(cols):
+            ax = axes[0, c]
+            m = W.shape[0]
+            order = np.arange(m)
+            lim = 0.0
+            if sort_neurons:
+                top = np.abs(W).argmax(1)
+                order = np.lexsort((-np.abs(W).max(1), top))
+            for pos, j in enumerate(order):
+                up, down = 0.0, 0.0
+                for i in range(n_features):
+                    w = float(W[j, i])
+                    if w >= 0:
+                        ax.bar(pos, w, bottom=up, color=colours[i], width=0.75, edgecolor="white", linewidth=0.3)
+                        up += w
+                    else:
+                        ax.bar(pos, w, bottom=down, color=colours[i], width=0.75, edgecolor="white", linewidth=0.3)
+                        down += w
+                lim = max(lim, up, -down)
+            ax.set_ylim(-1.08 * max(lim, 1e-6), 1.08 * max(lim, 1e-6))
+            mono = int(metrics.n_monosemantic(W))
+            ax.set_title(f"{model_title(kind, density)}\n{mono}/{m} monosemantic")
+            ax.axhline(0, color="gray", lw=0.6)
+            ax.set_xticks(range(m))
+            ax.set_xlabel("neuron")
+            if c == 0:
+                ax.set_ylabel(r"weights $W_{ji}$, stacked by feature")
+        handles = [matplotlib.patches.Patch(color=colours[i], label=f"{i}") for i in range(n_features)]
+        fig.legend(
+            handles=handles, title="feature (0 = most important)", loc="outside right center", frameon=False, fontsize=8
+        )
+        r0 = results if isinstance(results, TrainResult) else results[0]
+        fig.suptitle(
+            title
+            or f"Neuron weights: n = {n_features} features, m = {r0.n_hidden} neurons"
+            + _importance_note(r0.importance[0])
+        )
+    return fig
+
+
+# --------------------------------------------------------------------------- phase diagrams (chapter 5)
+PHASE_COLORS: tuple[str, str, str] = ("#e8e8e8", matplotlib.colormaps[SUPERPOSITION_CMAP](0.9), matplotlib.colormaps[SUPERPOSITION_CMAP](0.05))
+"""Colours of the extra feature's phases: not learned (light grey), superposition (yellow,
+the top of the superposition scale), dedicated dimension (dark, its bottom)."""
+
+
+def _log_edges(values: np.ndarray) -> np.ndarray:
+    lv = np.log10(np.asarray(values, dtype=float))
+    if lv.size == 1:
+        return 10 ** np.array([lv[0] - 0.5, lv[0] + 0.5])
+    mid = (lv[1:] + lv[:-1]) / 2
+    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
+
+
+def plot_phase_diagram(
+    maps: Any,
+    relative_importance: Any,
+    density: Any,
+    *,
+    boundary: Any = None,
+    fractions: Any = None,
+    title: str | None = None,
+) -> Figure:
+    """Phase diagrams of the extra feature, side by side, on log axes.
+
+    ``maps``: a phase map ``[P, R]`` (codes 0 not learned, 1 superposition, 2 dedicated) or
+    a dict ``panel title -> map``; rows follow ``density`` ``[P]``, columns
+    ``relative_importance`` ``[R]``. ``boundary``: optional ``(r, p)`` curve (or a dict
+    ``label -> (r, p)``) drawn on every panel. ``fractions``: optional dict ``panel title ->
+    [P, R]`` array in [0, 1]; cells are shaded by it (say, the fraction of kept seeds that
+    agree with the cell's phase).
+    """
+    if not isinstance(maps, dict):
+        maps = {"phase": maps}
+    if not maps:
+        raise ValueError("maps must hold at least one phase map")
+    r = np.asarray(relative_importance, dtype=float).reshape(-1)
+    p = np.asarray(density, dtype=float).reshape(-1)
+    if (r <= 0).any() or (p <= 0).any():
+        raise ValueError("relative_importance and density must be positive (log axes)")
+    arrays = {}
+    for name, m in maps.items():
+        a = np.asarray(m)
+        if a.shape != (p.size, r.size):
+            raise ValueError(
+                f"phase map {name!r} has shape {a.shape}; expected [len(density), len(relative_importance)] = {(p.size, r.size)}"
+            )
+        if a.size and (a.min() < 0 or a.max() > 2):
+            raise ValueError(f"phase map {name!r} must hold codes 0, 1, 2")
+        arrays[name] = a.astype(int)
+    curves = {} if boundary is None else (boundary if isinstance(boundary, dict) else {"closed-form boundary": boundary})
+    fractions = fractions or {}
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    cmap = ListedColormap(PHASE_COLORS)
+    re, pe = _log_edges(r), _log_edges(p)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            1, len(arrays), figsize=(3.4 * len(arrays) + 0.4, 3.6), layout="constrained", squeeze=False
+        )
+        for ax, (name, a) in zip(axes[0], arrays.items(), strict=True):
+            rgba = cmap(a / 2.0)
+            if name in fractions:
+                f = np.clip(np.asarray(fractions[name], dtype=float), 0, 1)
+                rgba[..., :3] = 1 - (1 - rgba[..., :3]) * (0.35 + 0.65 * f[..., None])
+            ax.pcolormesh(re, pe, rgba[..., 0], shading="flat", alpha=0)  # set log-cell geometry
+            for i in range(p.size):
+                for j in range(r.size):
+                    ax.fill_between([re[j], re[j + 1]], pe[i], pe[i + 1], color=rgba[i, j], lw=0)
+            for k, (label, (cr, cp)) in enumerate(curves.items()):
+                ax.plot(np.asarray(cr), np.asarray(cp), color="black", lw=1.4, ls=("-", "--", ":")[k % 3], label=label)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlim(re[0], re[-1])
+            ax.set_ylim(min(pe[0], pe[-1]), max(pe[0], pe[-1]))
+            ax.set_xlabel("relative importance of the extra feature $r$")
+            ax.set_ylabel("feature density $1-S$")
+            ax.set_title(name)
+        handles = [Patch(color=c, label=n) for c, n in zip(PHASE_COLORS, ("not learned", "superposition", "dedicated dimension"), strict=True)]
+        handles += [plt.Line2D([], [], color="black", ls=("-", "--", ":")[k % 3], label=lab) for k, lab in enumerate(curves)]
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=8)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------- spokes (chapter 4)
+def _spoke_panels(results: Any) -> tuple[list[np.ndarray], list[str], str]:
+    """(weights [2, n] per panel, panel titles, figure title) from results or raw weights."""
+    if isinstance(results, TrainResult) or (
+        isinstance(results, Sequence) and results and all(isinstance(r, TrainResult) for r in results)
+    ):
+        rs = [results] if isinstance(results, TrainResult) else list(results)
+        Ws, titles = [], []
+        for r in rs:
+            for k in range(r.n_instances):
+                Ws.append(r.W[k].numpy())
+                note = _importance_note(r.importance[k]).lstrip(", ") or "importance varies"
+                titles.append(f"{model_title(r.kind, float(r.density[k].mean()))}\n{note}")
+        n = {w.shape[1] for w in Ws}
+        m = {w.shape[0] for w in Ws}
+        head = f"n = {rs[0].n_features} features in m = {rs[0].n_hidden} hidden dimensions"
+        if len(n) != 1 or len(m) != 1:
+            raise ValueError("results must all have the same numbers of features and hidden dimensions")
+        return Ws, titles, head
+    if isinstance(results, (str, bytes)) or not isinstance(results, (torch.Tensor, np.ndarray, Sequence)):
+        raise TypeError(
+            f"results must be a TrainResult, a list of TrainResult, or weights [2, n] / [models, 2, n], "
+            f"got {type(results).__name__}"
+        )
+    w = torch.as_tensor(np.asarray(results.detach().cpu() if isinstance(results, torch.Tensor) else results,
+                                   dtype=np.float32))
+    if w.dim() == 2:
+        w = w[None]
+    if w.dim() != 3 or w.shape[-1] == 0:
+        raise ValueError(f"weights must be [2, n] or [models, 2, n], got shape {tuple(w.shape)}")
+    if not torch.isfinite(w).all():
+        raise ValueError("weights must be finite (no NaN or inf)")
+    Ws = [w[k].numpy() for k in range(w.shape[0])]
+    titles = [f"model {k}" for k in range(w.shape[0])]
+    return Ws, titles, f"n = {w.shape[-1]} features in m = {w.shape[-2]} hidden dimensions"
+
+
+def plot_feature_spokes(
+    results: Any,
+    *,
+    titles: Sequence[str] | None = None,
+    title: str | None = None,
+    panel_size: float = 2.3,
+    label_threshold: float = 0.1,
+) -> Figure:
+    """Each feature's 2-D direction ``W_i`` as a spoke from the origin, one panel per model.
+
+    ``results`` is a :class:`TrainResult` (or a list of them; one panel per instance) or raw
+    weights ``[2, n]`` / ``[models, 2, n]``. Feature ``i`` has the same colour in every
+    panel and its number at the tip (features shorter than ``label_threshold`` are drawn
+    but not labelled); the dashed circle has radius 1. Panel titles come from the
+    configuration (model, density ``1−S``, importance) unless ``titles`` is given.
+    """
+    from ._validate import check_real
+
+    Ws, auto_titles, head = _spoke_panels(results)
+    if Ws[0].shape[0] != 2:
+        raise ValueError(f"feature spokes need a 2-D hidden space (m = 2), got m = {Ws[0].shape[0]}")
+    if titles is not None:
+        if isinstance(titles, str) or len(titles) != len(Ws):
+            raise ValueError(f"titles must be a list of {len(Ws)} strings (one per panel), got {titles!r}")
+        auto_titles = [str(t) for t in titles]
+    panel_size = check_real("panel_size", panel_size, low=0.5, high=10.0)
+    label_threshold = check_real("label_threshold", label_threshold, low=0.0)
+    n = Ws[0].shape[1]
+    palette = plt.get_cmap("tab10") if n <= 10 else plt.get_cmap("viridis")
+    colour = [palette(i % 10) if n <= 10 else palette(i / max(1, n - 1)) for i in range(n)]
+    lim = 1.22 * max(1.0, max(float(np.linalg.norm(w, axis=0).max()) for w in Ws))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            1, len(Ws), figsize=(panel_size * len(Ws), panel_size + 1.25), layout="constrained", squeeze=False
+        )
+        for ax, w, t in zip(axes[0], Ws, auto_titles, strict=True):
+            ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, color="lightgray", lw=0.8, ls="--"))
+            ax.axhline(0, color="0.92", lw=0.6, zorder=0)
+            ax.axvline(0, color="0.92", lw=0.6, zorder=0)
+            for i in range(n):
+                x, y = float(w[0, i]), float(w[1, i])
+                ax.plot([0, x], [0, y], color=colour[i], lw=2.0, solid_capstyle="round", gid=f"spoke {i}")
+                ax.plot([x], [y], "o", color=colour[i], ms=4)
+                if np.hypot(x, y) > label_threshold:
+                    r = np.hypot(x, y)
+                    ax.text(x + 0.16 * x / r, y + 0.16 * y / r, str(i), ha="center", va="center",
+                            fontsize=8, color=colour[i], fontweight="bold")
+            ax.set_aspect("equal")
+            ax.set_xlim(-lim, lim)
+            ax.set_ylim(-lim, lim)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            ax.set_title(t, fontsize=9)
+        handles = [matplotlib.lines.Line2D([], [], color=colour[i], lw=2) for i in range(min(n, 10))]
+        labels = [f"feature {i}" for i in range(min(n, 10))]
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(n, 10), frameon=False, fontsize=8)
+        fig.suptitle(title or f"Feature directions $W_i$: {head}")
+    return fig
+
+
+def plot_capacity_vs_density(
+    results: TrainResult | Sequence[TrainResult], *, threshold: float = 0.5
+) -> Figure:
+    """Features stored per hidden dimension against density, one line per sweep.
+
+    Left: represented features (``‖W_i‖ > threshold``) divided by ``m``; right: ``‖W‖_F² / m``.
+    Dividing by ``m`` puts sweeps of different sizes (n = 20, m = 5 and n = 80, m = 20,
+    say) on one scale; the dotted line at 1 is what a linear model achieves.
+    """
+    from ._validate import check_real
+
+    rs = [results] if isinstance(results, TrainResult) else results
+    if not isinstance(rs, Sequence) or not rs or not all(isinstance(r, TrainResult) for r in rs):
+        raise TypeError("results must be a TrainResult or a non-empty list of TrainResult")
+    threshold = check_real("threshold", threshold, low=0.0)
+    with plt.rc_context(STYLE):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.6), layout="constrained")
+        for r, marker in zip(rs, "os^vD<>" * len(rs), strict=False):
+            d = r.density.mean(-1).numpy()
+            order = np.argsort(d)[::-1]
+            m = r.n_hidden
+            rep = metrics.n_represented(r.W, threshold).numpy()[order] / m
+            frob = (r.W**2).sum(dim=(-2, -1)).numpy()[order] / m
+            label = f"n = {r.n_features}, m = {m}" + _importance_note(r.importance[0])
+            left.plot(d[order], rep, marker + "-", label=label)
+            right.plot(d[order], frob, marker + "-", label=label)
+        for ax, ylabel in (
+            (left, rf"represented features / m  ($\|W_i\| > {threshold:g}$)"),
+            (right, r"$\|W\|_F^2 \,/\, m$"),
+        ):
+            ax.axhline(1.0, color="gray", lw=0.8, ls=":")
+            ax.set_xscale("log")
+            ax.invert_xaxis()
+            ax.set_xlabel("feature density 1−S (sparser →)")
+            ax.set_ylabel(ylabel)
+            ax.set_ylim(bottom=0)
+        left.set_title("Features with a direction, per hidden dimension")
+        right.set_title(r"$\|W\|_F^2$ per hidden dimension")
+        right.legend(frameon=False, fontsize=8)
+        fig.suptitle(f"{_KIND_LABELS.get(rs[0].kind, rs[0].kind)} models: how many features fit, against sparsity")
     return fig
