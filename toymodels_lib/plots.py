@@ -427,6 +427,28 @@ def plot_polytopes(
     return fig
 
 
+def _draw_spokes(ax: Any, w: np.ndarray, colours: Sequence[Any], lim: float, label_threshold: float) -> None:
+    """One panel of 2-D feature directions: a spoke per feature, numbered at its tip, the unit circle dashed."""
+    ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, color="lightgray", lw=0.8, ls="--"))
+    ax.axhline(0, color="0.92", lw=0.6, zorder=0)
+    ax.axvline(0, color="0.92", lw=0.6, zorder=0)
+    for i in range(w.shape[1]):
+        x, y = float(w[0, i]), float(w[1, i])
+        ax.plot([0, x], [0, y], color=colours[i], lw=2.0, solid_capstyle="round", gid=f"spoke {i}")
+        ax.plot([x], [y], "o", color=colours[i], ms=4)
+        r = float(np.hypot(x, y))
+        if r > label_threshold:
+            ax.text(x + 0.16 * x / r, y + 0.16 * y / r, str(i), ha="center", va="center",
+                    fontsize=8, color=colours[i], fontweight="bold")
+    ax.set_aspect("equal")
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
 def plot_feature_directions(
     Ws: Any,
     titles: Sequence[str],
@@ -457,20 +479,9 @@ def plot_feature_directions(
         fig, axes = plt.subplots(1, w.shape[0], figsize=(panel_size * w.shape[0], panel_size + 0.6),
                                  layout="constrained", squeeze=False)
         lim = 1.2 * max(1e-6, float(w.norm(dim=1).max()))
+        colours = [colour.get(i, "black") for i in range(n)]
         for k, ax in enumerate(axes[0]):
-            ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, color="lightgray", lw=0.8))
-            for i in range(n):
-                x, y = float(w[k, 0, i]), float(w[k, 1, i])
-                ax.annotate("", xy=(x, y), xytext=(0, 0),
-                            arrowprops={"arrowstyle": "->", "color": colour.get(i, "black"), "lw": 1.6})
-                ax.text(1.1 * x, 1.1 * y, str(i), ha="center", va="center", fontsize=8, color=colour.get(i, "black"))
-            ax.set_aspect("equal")
-            ax.set_xlim(-lim, lim)
-            ax.set_ylim(-lim, lim)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for spine in ax.spines.values():
-                spine.set_visible(False)
+            _draw_spokes(ax, w[k].numpy(), colours, lim, 0.1)
             ax.set_title(titles[k])
         if group_labels is not None:
             handles = [matplotlib.lines.Line2D([], [], color=palette(gi % 10), lw=2) for gi in range(len(group_labels))]
@@ -706,24 +717,7 @@ def plot_feature_spokes(
             1, len(Ws), figsize=(panel_size * len(Ws), panel_size + 1.25), layout="constrained", squeeze=False
         )
         for ax, w, t in zip(axes[0], Ws, auto_titles, strict=True):
-            ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, color="lightgray", lw=0.8, ls="--"))
-            ax.axhline(0, color="0.92", lw=0.6, zorder=0)
-            ax.axvline(0, color="0.92", lw=0.6, zorder=0)
-            for i in range(n):
-                x, y = float(w[0, i]), float(w[1, i])
-                ax.plot([0, x], [0, y], color=colour[i], lw=2.0, solid_capstyle="round", gid=f"spoke {i}")
-                ax.plot([x], [y], "o", color=colour[i], ms=4)
-                if np.hypot(x, y) > label_threshold:
-                    r = np.hypot(x, y)
-                    ax.text(x + 0.16 * x / r, y + 0.16 * y / r, str(i), ha="center", va="center",
-                            fontsize=8, color=colour[i], fontweight="bold")
-            ax.set_aspect("equal")
-            ax.set_xlim(-lim, lim)
-            ax.set_ylim(-lim, lim)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for spine in ax.spines.values():
-                spine.set_visible(False)
+            _draw_spokes(ax, w, colour, lim, label_threshold)
             ax.set_title(t, fontsize=9)
         handles = [matplotlib.lines.Line2D([], [], color=colour[i], lw=2) for i in range(min(n, 10))]
         labels = [f"feature {i}" for i in range(min(n, 10))]
