@@ -64,3 +64,16 @@ def test_bad_input(results):
         plots.plot_represented_vs_density(None)
     with pytest.raises(ValueError, match="labels has 1 entries"):
         plots.plot_loss_history(results[1], labels=["a"])
+
+
+def test_superposition_grid_wraps_into_rows(results):
+    lin, relu = results
+    fig = plots.plot_superposition_grid([lin, relu], ncols=2)
+    heatmaps = [ax for ax in fig.axes if ax.images]
+    # 4 models in rows of 2: the third model's heatmap sits below the first one
+    assert len(heatmaps) == 4
+    assert heatmaps[2].get_position().y0 < heatmaps[0].get_position().y0
+    assert heatmaps[1].get_position().x0 > heatmaps[0].get_position().x0
+    plt.close(fig)
+    with pytest.raises(ValueError, match="ncols"):
+        plots.plot_superposition_grid([lin, relu], ncols=0)

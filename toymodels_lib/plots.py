@@ -85,6 +85,7 @@ def plot_superposition_grid(
     results: TrainResult | Sequence[TrainResult],
     *,
     column_width: float = 1.45,
+    ncols: int | None = None,
     title: str | None = None,
 ) -> Figure:
     """The paper's figure: per model, ``WᵀW`` above the feature norms ``‖W_i‖``.
@@ -92,26 +93,38 @@ def plot_superposition_grid(
     Each column is one trained model. Top: ``WᵀW`` (blue positive, red negative, fixed
     scale −1..1). Bottom: a bar per feature, its length ``‖W_i‖``, its colour the
     feature's superposition ``Σ_{j≠i}(Ŵ_i·W_j)²`` on the fixed scale 0–1 (dark: the
-    feature has a dimension to itself; yellow: it shares one).
+    feature has a dimension to itself; yellow: it shares one). ``ncols`` wraps the models
+    into rows of that many columns (default: one row, as in the paper); a narrow page
+    reads better with four per row.
     """
+    from ._validate import check_positive_int
+
     cols = _columns(results)
     n_features = cols[0][1].shape[1]
+    per_row = len(cols) if ncols is None else min(check_positive_int("ncols", ncols), len(cols))
+    n_rows = -(-len(cols) // per_row)
     with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(column_width * len(cols) + 1.0, column_width * 2.5 + 0.6), layout="constrained")
-        grid = fig.add_gridspec(2, len(cols) + 1, height_ratios=[1, 1.25], width_ratios=[1] * len(cols) + [0.08])
+        fig = plt.figure(
+            figsize=(column_width * per_row + 1.0, n_rows * (column_width * 2.5 + 0.3) + 0.3),
+            layout="constrained",
+        )
+        grid = fig.add_gridspec(
+            2 * n_rows, per_row + 1, height_ratios=[1, 1.25] * n_rows, width_ratios=[1] * per_row + [0.08]
+        )
         norm = Normalize(0, 1)
         cmap = plt.get_cmap(SUPERPOSITION_CMAP)
         gram_im = None
-        for c, (kind, W, density) in enumerate(cols):
+        for k, (kind, W, density) in enumerate(cols):
+            row, c = 2 * (k // per_row), k % per_row
             gram = W.T @ W
-            ax = fig.add_subplot(grid[0, c])
+            ax = fig.add_subplot(grid[row, c])
             gram_im = ax.imshow(gram, cmap=GRAM_CMAP, vmin=-1, vmax=1, interpolation="nearest")
             ax.set_title(model_title(kind, density))
             ax.set_xticks([])
             ax.set_yticks([])
             if c == 0:
                 ax.set_ylabel(r"$W^\top W$")
-            bars = fig.add_subplot(grid[1, c])
+            bars = fig.add_subplot(grid[row + 1, c])
             norms = metrics.feature_norms(W).numpy()
             sup = metrics.superposition(W).numpy()
             y = np.arange(n_features)
