@@ -99,3 +99,18 @@ def test_bad_input_shapes():
         m([[0.0] * 5])
     with pytest.raises(TypeError, match="floating-point"):
         m(torch.zeros(3, 4, 5, dtype=torch.long))
+
+
+def test_random_orthogonal():
+    from toymodels_lib.models import random_orthogonal
+
+    Q = random_orthogonal(5, seed=3)
+    assert Q.dtype == torch.float64
+    assert torch.allclose(Q.T @ Q, torch.eye(5, dtype=torch.float64), atol=1e-12)
+    assert torch.equal(Q, random_orthogonal(5, seed=3))
+    assert not torch.allclose(Q, random_orthogonal(5, seed=4))
+    assert random_orthogonal(3, dtype=torch.float32).dtype == torch.float32
+    with pytest.raises(ValueError, match="m must be"):
+        random_orthogonal(0)
+    with pytest.raises(ValueError, match="seed"):
+        random_orthogonal(3, seed=-1)

@@ -33,7 +33,7 @@ from .metrics import (
     neuron_top_feature_fraction,
     superposition,
 )
-from .models import HiddenReLUModel, LinearModel, ReLUOutputModel, ToyModel, make_model
+from .models import HiddenReLUModel, LinearModel, ReLUOutputModel, ToyModel, make_model, random_orthogonal
 from .optim import FlatAdam
 from .phase import PhaseDiagram, classify_extra_feature, train_phase_diagram
 from .theory import (
@@ -87,6 +87,7 @@ __all__ = [
     "importance_decay",
     "interference",
     "make_model",
+    "random_orthogonal",
     "metrics",
     "models",
     "generate_corpus",

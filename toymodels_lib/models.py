@@ -28,6 +28,7 @@ __all__ = [
     "ReLUOutputModel",
     "ToyModel",
     "make_model",
+    "random_orthogonal",
 ]
 
 
@@ -202,3 +203,16 @@ def make_model(
         options = ", ".join(repr(k) for k in MODEL_KINDS)
         raise ValueError(f"kind must be one of {options}, got {kind!r}")
     return MODEL_KINDS[kind](n_features, n_hidden, n_instances, seed=seed)
+
+
+def random_orthogonal(m: int, seed: int = 0, *, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+    """A random ``m x m`` orthogonal matrix, uniformly distributed (Haar), from ``seed``.
+
+    The Q of a Gaussian matrix's QR decomposition, with the signs fixed so that the
+    distribution is uniform. ``R @ W`` rotates (or reflects) a model's hidden space.
+    """
+    m = check_positive_int("m", m)
+    seed = check_positive_int("seed", seed, minimum=0)
+    g = torch.Generator().manual_seed(seed)
+    Q, R = torch.linalg.qr(torch.randn(m, m, generator=g, dtype=torch.float64))
+    return (Q * torch.sign(torch.diagonal(R))).to(dtype)
