@@ -32,6 +32,7 @@ __all__ = [
     "plot_dimensions_per_feature",
     "plot_feature_dimensionality",
     "plot_feature_directions",
+    "plot_polytope_benefit",
     "plot_polytopes",
     "plot_loss_history",
     "plot_neuron_weights",
@@ -779,4 +780,76 @@ def plot_capacity_vs_density(
         right.set_title(r"$\|W\|_F^2$ per hidden dimension")
         right.legend(frameon=False, fontsize=8)
         fig.suptitle(f"{_KIND_LABELS.get(rs[0].kind, rs[0].kind)} models: how many features fit, against sparsity")
+    return fig
+
+
+_SHAPE_COLOURS = {
+    "dedicated dimension": "black",
+    "tetrahedron": "tab:purple",
+    "triangle": "tab:green",
+    "digon": "tab:blue",
+    "pentagon": "tab:orange",
+    "square": "tab:cyan",
+    "hexagon": "tab:brown",
+    "octahedron": "tab:pink",
+    "cube": "tab:red",
+}
+
+
+def plot_polytope_benefit(inverse_density: Any, benefit: dict[str, Any], *, title: str | None = None) -> Figure:
+    """Loss saved per hidden dimension by each polytope against ``1/(1 − S)``.
+
+    ``benefit`` maps a polytope name to its values at ``inverse_density`` (from
+    :func:`toymodels_lib.theory.polytope_benefit`, relative to a dedicated dimension).
+    The strip along the top marks, at each sparsity, which of the given shapes saves the most.
+    """
+    x = np.asarray(inverse_density, dtype=np.float64)
+    if x.ndim != 1 or x.size < 2 or np.any(x < 1):
+        raise ValueError(f"inverse_density must be a 1-D array of at least two values >= 1, got shape {x.shape}")
+    if not isinstance(benefit, dict) or not benefit:
+        raise TypeError("benefit must be a non-empty dict: polytope name -> values at inverse_density")
+    names = list(benefit)
+    values = []
+    for name in names:
+        v = np.asarray(benefit[name].detach().cpu() if isinstance(benefit[name], torch.Tensor) else benefit[name],
+                       dtype=np.float64)
+        if v.shape != x.shape:
+            raise ValueError(f"benefit[{name!r}] has shape {v.shape}, expected {x.shape} (one value per 1/(1-S))")
+        values.append(v)
+    table = np.stack(values)
+    winner = table.argmax(0)
+    mids = np.sqrt(x[1:] * x[:-1])
+    edges = np.concatenate([[x[0]], mids, [x[-1]]])  # cell k spans edges[k]..edges[k+1]
+    band = x <= 2.0
+    panels = [(np.ones_like(x, dtype=bool), "all sparsities")]
+    if band.sum() >= 2 and (~band).any():
+        panels.append((band, "zoom: 1/(1−S) ≤ 2"))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.0), layout="constrained",
+                                 squeeze=False)
+        for ax, (keep, label) in zip(axes[0], panels):
+            lo, hi = float(table[:, keep].min()), float(table[:, keep].max())
+            pad = 0.06 * (hi - lo) + 1e-3
+            strip = hi + pad
+            for i, name in enumerate(names):
+                colour = _SHAPE_COLOURS.get(name, f"C{i}")
+                ax.plot(x[keep], values[i][keep], color=colour, lw=1.8, label=name)
+            idx = np.flatnonzero(keep)
+            start = idx[0]
+            for k in idx:  # the winner at each sparsity, as a bar along the top (one piece per run)
+                if k == idx[-1] or winner[k + 1] != winner[k]:
+                    right = min(edges[k + 1], x[keep].max())
+                    ax.hlines(strip, max(edges[start], x[keep].min()), right, lw=7,
+                              color=_SHAPE_COLOURS.get(names[winner[k]], f"C{winner[k]}"))
+                    start = k + 1
+            ax.set_xscale("log")
+            ticks = [t for t in (1, 1.2, 1.5, 2, 3, 4, 6, 8, 10, 20, 50, 100) if x[keep].min() <= t <= x[keep].max()]
+            ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+            ax.minorticks_off()
+            ax.set_ylim(lo - pad, strip + pad)
+            ax.set_xlabel("1/(1−S)  (sparser →)")
+            ax.set_title(label)
+        axes[0, 0].set_ylabel("loss saved per hidden dimension\n(dedicated dimension = 1)")
+        axes[0, 0].legend(loc="upper left", bbox_to_anchor=(0.0, 0.92), fontsize=8, frameon=False)
+        fig.suptitle(title or "Which shape fills the hidden space best? (bar along the top: the winner)")
     return fig
