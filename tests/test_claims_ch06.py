@@ -25,7 +25,8 @@ def _uniform_claims(W, density, m):
     inv = 1.0 / np.asarray(density, dtype=np.float64)
     d_star = tm.dimensions_per_feature(W).numpy()
     sum_di = tm.feature_dimensionality(W).sum(-1).numpy()
-    # sticky at 1: the dense model gives every represented feature its own dimension
+    # sticky at 1: at the dense end the weights carry about one unit of norm² per hidden dimension
+    # (‖W‖_F² ≈ m); which features share them is not asserted (see test_polytope_benefit.py)
     assert abs(d_star[np.argmin(inv)] - 1.0) < 0.05, d_star
     # sticky at 1/2 over a middle band of sparsity
     band = (inv >= MIDDLE_BAND[0]) & (inv <= MIDDLE_BAND[1])
@@ -131,3 +132,71 @@ def test_non_uniform_pentagon_deforms():
     ang = torch.rad2deg(torch.atan2(W[1], W[0]))
     gaps = torch.sort((ang - ang[0]) % 360).values
     assert gaps[1] > 73 and 360 - gaps[-1] > 73
+
+
+def _best_shape_loss(density, n, m):
+    """Loss of the best tegum product of one shape, n·Var − m·Var·benefit, at each density."""
+    from toymodels_lib import theory
+
+    names = ["dedicated dimension", "tetrahedron", "triangle", "digon", "pentagon"]
+    p = torch.as_tensor(np.asarray(density, dtype=np.float64))
+    table = torch.stack([theory.polytope_benefit(name, 1 - p)["benefit"] for name in names])
+    var = p / 3 - p**2 / 4
+    return (n * var - m * var * table.max(0).values).numpy()
+
+
+def test_shipped_sweep_matches_the_best_shape_from_the_plateau_on():
+    # Chapter 6 compares each model of the sweep with the best tegum product of one shape.
+    # Measured (artifact v1): gaps +0.3, +0.0, -0.1, +0.1, -0.2, -0.7 % at 1/(1-S) = 2.72 ... 7.41;
+    # at the dense end the sweep is far off (+25 % at 1/(1-S) = 1, +5.3 % at 1.22), as the
+    # chapter says.
+    art = load_artifact(ROOT / "book" / "data" / UNIFORM_GEOMETRY["file"], name="uniform_geometry",
+                        version=UNIFORM_GEOMETRY["version"])
+    inv = 1 / art["density"].astype(np.float64)
+    keep = (inv >= 2.5) & (inv <= 8)
+    best = _best_shape_loss(art["density"][keep], art.config["n_features"], art.config["n_hidden"])
+    gap = art["loss"][keep] / best - 1
+    assert keep.sum() >= 5
+    assert np.all(np.abs(gap) < 0.01), (inv[keep], gap)
+
+
+SMALL_SPARSITY = 1 - 1 / 1.8  # where chapter 6 trains its triangle and tetrahedron
+
+
+def _regular(W, n):
+    """Which models [seeds, m, n] have every pair of features at cos = -1/(n-1) (within 0.03)."""
+    cos = tm.cosine_similarity_matrix(W)
+    off = cos[..., ~torch.eye(n, dtype=torch.bool)]
+    return (off + 1 / (n - 1)).abs().amax(-1) < 0.03
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("name, n, m", [("triangle", 3, 2), ("tetrahedron", 4, 3)])
+def test_trained_triangle_and_tetrahedron(name, n, m, seed):
+    # Chapter 6 trains 3-in-2 and 4-in-3 at 1/(1-S) = 1.8 (12 seeds, 2000 steps, lr 0.1) and
+    # keeps the lowest-loss seed (judged on 131,072 samples: with 16,384 the 3% loss gap to the
+    # runner-up can drown in sampling noise). Calibration over 100 seeds at lr 0.1: the regular shape in 97
+    # (triangle) and 40 (tetrahedron); the lowest-loss seed was regular every time we looked.
+    # 16 seeds here: a miss needs all of them to land elsewhere (0.6^16 < 1e-3 for the tetrahedron).
+    from toymodels_lib import theory
+
+    runs = tm.train_models("relu", n, m, SMALL_SPARSITY, 1.0,
+                           tm.TrainConfig(steps=2000, lr=0.1, seed=seed, eval_samples=131072), n_seeds=16)
+    best = int(runs.losses.argmin())
+    assert bool(_regular(runs.W[best], n)), tm.cosine_similarity_matrix(runs.W[best])
+    assert torch.all((tm.feature_dimensionality(runs.W[best]) - (m / n)).abs() < 0.03)
+    # and its loss is the closed form's (per model: n features x loss per feature)
+    closed = n * float(theory.polytope_benefit(name, SMALL_SPARSITY)["loss_per_feature"])
+    assert abs(float(runs.losses[best]) / closed - 1) < 0.02, (float(runs.losses[best]), closed)
+
+
+def test_large_learning_rate_finds_the_tetrahedron_more_often():
+    # The chapter says the default lr (0.01) reaches the tetrahedron in about 1 seed of 12 and lr
+    # 0.1 in about 4 of 10. Measured over 100 seeds at 1/(1-S) = 1.8, 2000 steps: 8 vs 40
+    # (and 19 vs 97 for the triangle). Asserted on 60 seeds each.
+    counts = {}
+    for lr in (0.01, 0.1):
+        runs = tm.train_models("relu", 4, 3, SMALL_SPARSITY, 1.0,
+                               tm.TrainConfig(steps=2000, lr=lr, seed=0, eval_samples=4096), n_seeds=60)
+        counts[lr] = int(_regular(runs.W, 4).sum())
+    assert counts[0.01] <= 15 and counts[0.1] >= 15 and counts[0.1] > 2 * counts[0.01], counts

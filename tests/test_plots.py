@@ -77,3 +77,23 @@ def test_superposition_grid_wraps_into_rows(results):
     plt.close(fig)
     with pytest.raises(ValueError, match="ncols"):
         plots.plot_superposition_grid([lin, relu], ncols=0)
+
+
+def test_polytope_benefit_plot():
+    import torch
+
+    from toymodels_lib import theory
+
+    inv = torch.logspace(0, 1, 12, dtype=torch.float64)
+    names = ["dedicated dimension", "triangle", "digon"]
+    benefit = {n: theory.polytope_benefit(n, 1 - 1 / inv)["benefit"] for n in names}
+    fig = plots.plot_polytope_benefit(inv, benefit)
+    assert len(fig.axes) == 2  # all sparsities and the zoom on 1/(1-S) <= 2
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == names
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one value per 1/\\(1-S\\)"):
+        plots.plot_polytope_benefit(inv, {"digon": benefit["digon"][:5]})
+    with pytest.raises(ValueError, match="inverse_density"):
+        plots.plot_polytope_benefit([0.5, 1.0], {"digon": [1.0, 1.0]})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        plots.plot_polytope_benefit(inv, {})

@@ -516,8 +516,6 @@ def _interference_distribution(cosines: list[float], density: torch.Tensor, step
     K = i_hi - i_lo + 1
     weights = torch.zeros(P, K, dtype=torch.float64)
     weights[:, -i_lo] = 1.0  # s = 0 with certainty before any term
-    if not cosines:
-        return torch.zeros(1, dtype=torch.float64), torch.ones(P, 1, dtype=torch.float64)
     slices = 4 * int(round(1.0 / step))
     t = (torch.arange(slices, dtype=torch.float64) + 0.5) / slices
     for c in cosines:
@@ -581,8 +579,12 @@ def polytope_benefit(name: str, sparsity: Any, *, step: float = 1 / 512) -> dict
     shape = s.shape
     p = (1.0 - s).reshape(-1)
     k, d = POLYTOPES[name]
+    if k == 1:  # a dedicated dimension reconstructs its feature exactly: a = 1, b = 0, no loss
+        ones = torch.ones(shape, dtype=torch.float64)
+        return {"benefit": ones, "loss_per_feature": torch.zeros(shape, dtype=torch.float64),
+                "norm_squared": ones.clone(), "bias": torch.zeros(shape, dtype=torch.float64)}
     V = polytope_vertices(name)
-    cosines = [float(c) for c in (V[:, 0] @ V[:, 1:]).tolist()] if k > 1 else []
+    cosines = [float(c) for c in (V[:, 0] @ V[:, 1:]).tolist()]
     positions, weights = _interference_distribution(cosines, p, step)
     keep = weights.sum(0) > 1e-15
     positions, weights = positions[keep], weights[:, keep]  # [K], [P, K]
