@@ -136,6 +136,7 @@ def test_make_uniform_geometry_small_and_saveable(tmp_path):
         ({"densities": []}, ValueError),
         ({"weight_dtype": "int8"}, ValueError),
         ({"steps": 0}, ValueError),
+        ({"bias_init": "random"}, ValueError),
     ],
 )
 def test_make_uniform_geometry_bad_input(kw, err):
@@ -156,3 +157,19 @@ def test_shipped_artifact_is_small_and_versioned():
     assert art["W"].shape == (k, m, n) and art["density"].shape == (k,)
     assert art.config["n_features"] == n and art.config["train"]["seed"] == art.seed
     assert np.allclose(art["density"], uniform_geometry_densities(k, UNIFORM_GEOMETRY["max_inverse_density"]))
+    assert art.config["bias_init"] == UNIFORM_GEOMETRY["bias_init"]
+
+
+def test_bias_init_zero_is_the_plain_batched_run():
+    # bias_init="zero" is the paper's start and the same run as train_models; "mean" starts
+    # every bias at p/2 and, at S = 0, ends lower than the zero start on this small sweep
+    from toymodels_lib import TrainConfig, train_models
+
+    dens = np.array([1.0, 0.3])
+    zero = make_uniform_geometry(40, 4, dens, steps=300, batch_size=256, weight_dtype="float32",
+                                 bias_init="zero")
+    ref = train_models("relu", 40, 4, (1 - dens).tolist(), 1.0, TrainConfig(steps=300, batch_size=256))
+    assert np.allclose(zero["W"], ref.W.numpy(), atol=1e-6)
+    mean = make_uniform_geometry(40, 4, dens, steps=300, batch_size=256, weight_dtype="float32")
+    assert mean.config["bias_init"] == "mean" and zero.config["bias_init"] == "zero"
+    assert mean["loss"][0] < zero["loss"][0]
