@@ -104,5 +104,42 @@ def test_feature_pair_batch():
 
 
 def test_checks_are_collected():
-    for name in ("check_dimensions_per_feature", "check_feature_dimensionality", "check_feature_pair_batch"):
+    for name in ("check_dimensions_per_feature", "check_feature_dimensionality", "check_feature_pair_batch",
+                 "check_four_in_three_winner"):
         assert name in checks.__all__
+
+
+# ----------------------------------------------------------------- four features in three dimensions
+def _saved(name, dims, sparsity):
+    from toymodels_lib import theory
+
+    return dims * float(theory.polytope_benefit(name, sparsity)["benefit"])
+
+
+def winner_right(s):
+    totals = {"tetrahedron": _saved("tetrahedron", 3, s), "triangle + dedicated": _saved("triangle", 2, s) + 1,
+              "digon + 2 dedicated": _saved("digon", 1, s) + 2}
+    return max(totals, key=totals.get)
+
+
+def winner_per_dimension(s):
+    # compares the shapes' per-dimension benefits, ignoring what the dedicated dimensions save
+    per_dim = {"tetrahedron": _saved("tetrahedron", 1, s), "triangle + dedicated": _saved("triangle", 1, s),
+               "digon + 2 dedicated": _saved("digon", 1, s)}
+    return max(per_dim, key=per_dim.get)
+
+
+def test_four_in_three_winner():
+    checks.check_four_in_three_winner(winner_right)
+    with pytest.raises(AssertionError, match="benefits per dimension"):
+        checks.check_four_in_three_winner(winner_per_dimension)
+    with pytest.raises(AssertionError, match="expected 'digon \\+ 2 dedicated'"):
+        checks.check_four_in_three_winner(lambda s: "tetrahedron")
+    with pytest.raises(AssertionError, match="return one of"):
+        checks.check_four_in_three_winner(lambda s: "cube")
+    with pytest.raises(AssertionError, match="raised ZeroDivisionError"):
+        checks.check_four_in_three_winner(lambda s: 1 / 0)
+    with pytest.raises(NotImplementedError):
+        checks.check_four_in_three_winner(lambda s: (_ for _ in ()).throw(NotImplementedError()))
+    with pytest.raises(TypeError, match="function itself"):
+        checks.check_four_in_three_winner("tetrahedron")
