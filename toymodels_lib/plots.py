@@ -827,7 +827,7 @@ def plot_polytope_benefit(inverse_density: Any, benefit: dict[str, Any], *, titl
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.0), layout="constrained",
                                  squeeze=False)
-        for ax, (keep, label) in zip(axes[0], panels):
+        for ax, (keep, label) in zip(axes[0], panels, strict=True):
             lo, hi = float(table[:, keep].min()), float(table[:, keep].max())
             pad = 0.06 * (hi - lo) + 1e-3
             strip = hi + pad
