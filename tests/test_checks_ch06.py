@@ -137,6 +137,8 @@ def test_four_in_three_winner():
         checks.check_four_in_three_winner(lambda s: "tetrahedron")
     with pytest.raises(AssertionError, match="return one of"):
         checks.check_four_in_three_winner(lambda s: "cube")
+    with pytest.raises(AssertionError, match="expected a str, got int"):
+        checks.check_four_in_three_winner(lambda s: 3)
     with pytest.raises(AssertionError, match="raised ZeroDivisionError"):
         checks.check_four_in_three_winner(lambda s: 1 / 0)
     with pytest.raises(NotImplementedError):

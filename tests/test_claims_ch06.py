@@ -136,14 +136,12 @@ def test_non_uniform_pentagon_deforms():
 
 
 def _best_shape_loss(density, n, m):
-    """Loss of the best tegum product of one shape, n·Var − m·Var·benefit, at each density."""
+    """Loss of the best tegum product of one shape at each density (theory.tegum_loss)."""
     from toymodels_lib import theory
 
     names = ["dedicated dimension", "tetrahedron", "triangle", "digon", "pentagon"]
-    p = torch.as_tensor(np.asarray(density, dtype=np.float64))
-    table = torch.stack([theory.polytope_benefit(name, 1 - p)["benefit"] for name in names])
-    var = p / 3 - p**2 / 4
-    return (n * var - m * var * table.max(0).values).numpy()
+    sparsity = 1 - torch.as_tensor(np.asarray(density, dtype=np.float64))
+    return torch.stack([theory.tegum_loss(name, n, m, sparsity) for name in names]).min(0).values.numpy()
 
 
 def test_shipped_sweep_matches_the_best_shape():

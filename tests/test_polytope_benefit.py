@@ -89,3 +89,30 @@ def test_shape_and_batching():
 def test_bad_input(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         theory.polytope_benefit(*args, **kwargs)
+
+
+def test_arrangement_benefit_adds_up_the_parts():
+    s = torch.tensor([0.2, 0.6], dtype=torch.float64)
+    tri = theory.polytope_benefit("triangle", s)["benefit"]
+    got = theory.arrangement_benefit(["triangle", "dedicated dimension"], s)
+    assert torch.allclose(got, 2 * tri + 1, atol=1e-12)
+    assert torch.allclose(theory.arrangement_benefit(["digon", "digon"], s),
+                          theory.arrangement_benefit(["square"], s), atol=1e-6)
+    with pytest.raises(ValueError, match="non-empty list"):
+        theory.arrangement_benefit("triangle", 0.5)
+    with pytest.raises(ValueError, match="name must be one of"):
+        theory.arrangement_benefit(["triangle", "heptagon"], 0.5)
+
+
+def test_tegum_loss():
+    # a tegum product of dedicated dimensions: m features exact, the rest cost their variance
+    p = 0.4
+    var = p / 3 - p**2 / 4
+    assert float(theory.tegum_loss("dedicated dimension", 50, 10, 1 - p)) == pytest.approx(40 * var, rel=1e-6)
+    # copies of a digon: its loss per feature from polytope_benefit, 2 features per dimension
+    lpf = float(theory.polytope_benefit("digon", 1 - p)["loss_per_feature"])
+    assert float(theory.tegum_loss("digon", 50, 10, 1 - p)) == pytest.approx(30 * var + 20 * lpf, rel=1e-6)
+    with pytest.raises(ValueError, match="does not divide"):
+        theory.tegum_loss("tetrahedron", 400, 10, 0.5)
+    with pytest.raises(ValueError, match="need 50 features"):
+        theory.tegum_loss("pentagon", 40, 20, 0.5)

@@ -18,7 +18,9 @@ __all__ = [
     "linear_loss_split",
     "POLYTOPES",
     "feature_moments",
+    "arrangement_benefit",
     "polytope_benefit",
+    "tegum_loss",
     "polytope_dimensionality",
     "polytope_fractions",
     "polytope_vertices",
@@ -624,3 +626,42 @@ def polytope_benefit(name: str, sparsity: Any, *, step: float = 1 / 512) -> dict
         "norm_squared": (params[:, 0].detach() ** 2).reshape(shape),
         "bias": params[:, 1].detach().reshape(shape),
     }
+
+
+def arrangement_benefit(parts: Any, sparsity: Any) -> torch.Tensor:
+    """Loss saved by an arrangement of polytopes, each in hidden dimensions of its own.
+
+    ``parts`` is a list of names from :data:`POLYTOPES` (a name may repeat), for example
+    ``["triangle", "dedicated dimension"]`` for three of four features on a triangle and the
+    fourth with a dimension to itself. The parts do not interact, so the arrangement saves
+    ``Σ d · benefit``: each part's :func:`polytope_benefit` times the dimensions it spans. The
+    result is in units of what one dedicated dimension saves (``Var(x)``) and has the shape of
+    ``sparsity``.
+    """
+    if isinstance(parts, str) or not isinstance(parts, (list, tuple)) or not parts:
+        raise ValueError(f"parts must be a non-empty list of polytope names, got {parts!r}")
+    total = [polytope_benefit(name, sparsity)["benefit"] * POLYTOPES[name][1] for name in parts]
+    return torch.stack(total).sum(0)
+
+
+def tegum_loss(name: str, n_features: int, n_hidden: int, sparsity: Any) -> torch.Tensor:
+    """Expected loss of a uniform-superposition model filled with copies of one polytope.
+
+    ``n_hidden / d`` copies of the polytope (``k`` features in ``d`` dimensions each) use
+    every hidden dimension; the remaining features are left out and predicted by their mean.
+    With every feature of importance 1 and density ``p = 1 − S`` the loss is
+    ``n · Var(x) − m · Var(x) · benefit`` (``Var(x) = p/3 − p²/4``; benefit from
+    :func:`polytope_benefit`). Needs ``d`` to divide ``n_hidden`` and enough features to fill it.
+    """
+    n = check_positive_int("n_features", n_features)
+    m = check_positive_int("n_hidden", n_hidden)
+    if not isinstance(name, str) or name not in POLYTOPES:
+        raise ValueError(f"name must be one of {', '.join(repr(a) for a in POLYTOPES)}, got {name!r}")
+    k, d = POLYTOPES[name]
+    if m % d:
+        raise ValueError(f"a {name} spans {d} dimensions, which does not divide n_hidden={m}")
+    if n < k * (m // d):
+        raise ValueError(f"{m // d} copies of a {name} need {k * (m // d)} features, got n_features={n}")
+    p = 1.0 - check_sparsity("sparsity", sparsity).to(torch.float64)
+    var = p / 3 - p**2 / 4
+    return n * var - m * var * polytope_benefit(name, 1.0 - p)["benefit"]

@@ -14,7 +14,8 @@ def passed(name: str, n_cases: int) -> None:
     print(f"✔ {name}: all {n_cases} cases pass")
 
 
-def call_learner(fn: Callable[..., Any], case: str, *args: Any) -> torch.Tensor:
+def call_learner(fn: Callable[..., Any], case: str, *args: Any, returns: type = torch.Tensor) -> Any:
+    """Call the learner's ``fn(*args)``; report its errors and a result that is not a ``returns``."""
     if not callable(fn):
         raise TypeError(f"pass your function itself (not its result), got {type(fn).__name__}")
     try:
@@ -23,8 +24,9 @@ def call_learner(fn: Callable[..., Any], case: str, *args: Any) -> torch.Tensor:
         raise
     except Exception as exc:  # report the learner's error with the case that caused it
         raise AssertionError(f"{case}: your function raised {type(exc).__name__}: {exc}") from exc
-    if not isinstance(out, torch.Tensor):
-        raise AssertionError(f"{case}: expected a torch.Tensor, got {type(out).__name__}")
+    if not isinstance(out, returns):
+        expected = "a torch.Tensor" if returns is torch.Tensor else f"a {returns.__name__}"
+        raise AssertionError(f"{case}: expected {expected}, got {type(out).__name__}")
     return out
 
 
