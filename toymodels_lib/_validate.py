@@ -21,7 +21,11 @@ __all__ = [
     "check_positive_int",
     "check_probability",
     "check_real",
+    "check_density",
     "check_sparsity",
+    "resolve_density",
+    "resolve_device",
+    "resolve_sparsity",
 ]
 
 
@@ -135,3 +139,69 @@ def check_sparsity(name: str, value: Any) -> torch.Tensor:
     t = as_float_tensor(name, value, max_dim=2)
     check_probability(name, t, closed_high=False)
     return t
+
+
+def check_density(name: str, value: Any, *, max_dim: int = 2, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """Density ``p = 1 − S``: probability that a feature is active; allowed in (0, 1]."""
+    t = as_float_tensor(name, value, max_dim=max_dim, dtype=dtype)
+    bad = (t <= 0) | (t > 1)
+    if bad.any():
+        raise ValueError(f"{name} must be in (0, 1], got {float(t[bad].flatten()[0]):g}")
+    return t
+
+
+def resolve_density(
+    sparsity: Any = None,
+    density: Any = None,
+    *,
+    max_dim: int = 2,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """The one place where ``sparsity=`` and ``density=`` meet: exactly one must be given.
+
+    Sparsity ``S`` (probability that a feature is zero) is allowed in [0, 1); density
+    ``p = 1 − S`` in (0, 1]. Returns the density as a tensor. Every public function that
+    takes either keyword calls this, so a mix-up is an error rather than a silent
+    ``1 − x``.
+    """
+    if (sparsity is None) == (density is None):
+        given = "both" if sparsity is not None else "neither"
+        raise TypeError(f"give exactly one of sparsity= (S in [0, 1)) or density= (1 - S in (0, 1]); got {given}")
+    if density is not None:
+        return check_density("density", density, max_dim=max_dim, dtype=dtype)
+    s = as_float_tensor("sparsity", sparsity, max_dim=max_dim, dtype=dtype)
+    check_probability("sparsity", s, closed_high=False)
+    return 1.0 - s
+
+
+def resolve_sparsity(
+    sparsity: Any = None,
+    density: Any = None,
+    *,
+    max_dim: int = 2,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Like :func:`resolve_density`, but returns the sparsity ``S = 1 − p``."""
+    if density is None and sparsity is not None:
+        s = as_float_tensor("sparsity", sparsity, max_dim=max_dim, dtype=dtype)
+        check_probability("sparsity", s, closed_high=False)
+        return s
+    return 1.0 - resolve_density(sparsity, density, max_dim=max_dim, dtype=dtype)
+
+
+def resolve_device(device: Any = "auto") -> torch.device:
+    """The one device resolver: ``"auto"`` (or None) picks CUDA when available, else the CPU;
+    ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or a ``torch.device`` are taken as given."""
+    if device is None or device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {_describe(device)}")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    if dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} was asked for but CUDA is not available here")
+    return dev
