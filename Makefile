@@ -15,7 +15,7 @@ help:
 	@echo "make lab    JupyterLab on the notebooks"
 	@echo "make bench  time the trainer against a reference training loop"
 	@echo "make student  student copies of the notebooks (solutions removed) into student/"
-	@echo "make artifacts  remake the slow sweeps the chapters load (book/data/*.npz)"
+	@echo "make artifacts  remake the shipped sweeps the chapters load (toymodels_lib/sweeps/shipped/*.npz)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,4 +68,3 @@ clean:
 
 artifacts: $(STAMP)
 	$(PY) scripts/make_artifacts.py
-	$(PY) scripts/make_phase_artifact.py

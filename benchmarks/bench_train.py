@@ -56,7 +56,7 @@ def library(kind: str, steps: int, seed: int) -> float:
         steps=steps, batch_size=BATCH, lr=1e-3, schedule="constant", seed=seed,
         device="cpu", eval_samples=1024,
     )
-    result = train_models(kind, N, M, [1 - d for d in DENSITIES], importance_decay(N, 0.7), config)
+    result = train_models(kind, N, M, sparsity=[1 - d for d in DENSITIES], importance=importance_decay(N, 0.7), config=config)
     return result.seconds
 
 

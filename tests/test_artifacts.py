@@ -7,15 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from toymodels_lib.artifacts import (
-    ARTIFACT_FORMAT,
-    UNIFORM_GEOMETRY,
-    Artifact,
-    load_artifact,
-    make_uniform_geometry,
-    save_artifact,
-    uniform_geometry_densities,
-)
+from toymodels_lib.artifacts import ARTIFACT_FORMAT, Artifact, load_artifact, save_artifact
+from toymodels_lib.sweeps import UNIFORM_GEOMETRY, make_uniform_geometry, shipped_path, uniform_geometry_densities
 
 
 def _save(tmp_path, **kw):
@@ -149,7 +142,7 @@ def test_make_uniform_geometry_bad_input(kw, err):
 def test_shipped_artifact_is_small_and_versioned():
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "book" / "data" / UNIFORM_GEOMETRY["file"]
+    path = shipped_path("uniform_geometry")
     assert path.stat().st_size < 800_000
     art = load_artifact(path, name="uniform_geometry", version=UNIFORM_GEOMETRY["version"])
     n, m = UNIFORM_GEOMETRY["n_features"], UNIFORM_GEOMETRY["n_hidden"]
@@ -168,7 +161,7 @@ def test_bias_init_zero_is_the_plain_batched_run():
     dens = np.array([1.0, 0.3])
     zero = make_uniform_geometry(40, 4, dens, steps=300, batch_size=256, weight_dtype="float32",
                                  bias_init="zero")
-    ref = train_models("relu", 40, 4, (1 - dens).tolist(), 1.0, TrainConfig(steps=300, batch_size=256))
+    ref = train_models("relu", 40, 4, sparsity=(1 - dens).tolist(), importance=1.0, config=TrainConfig(steps=300, batch_size=256))
     assert np.allclose(zero["W"], ref.W.numpy(), atol=1e-6)
     mean = make_uniform_geometry(40, 4, dens, steps=300, batch_size=256, weight_dtype="float32")
     assert mean.config["bias_init"] == "mean" and zero.config["bias_init"] == "zero"

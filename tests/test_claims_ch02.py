@@ -27,7 +27,7 @@ DENSE, SPARSE = 0.75, 0.01
 def hidden(request):
     cfg = tm.TrainConfig(seed=request.param, steps=2000)
     res = tm.train_models(
-        "hidden_relu", N, M, [1 - DENSE, 1 - SPARSE], tm.importance_decay(N, 0.75), cfg, n_seeds=2
+        "hidden_relu", N, M, sparsity=[1 - DENSE, 1 - SPARSE], importance=tm.importance_decay(N, 0.75), config=cfg, n_seeds=2
     )
     return res.best()
 
@@ -35,7 +35,7 @@ def hidden(request):
 @pytest.fixture(scope="module")
 def linear():
     cfg = tm.TrainConfig(seed=0, steps=2000)
-    return tm.train_models("linear", N, M, [1 - DENSE], tm.importance_decay(N, 0.75), cfg)
+    return tm.train_models("linear", N, M, sparsity=[1 - DENSE], importance=tm.importance_decay(N, 0.75), config=cfg)
 
 
 def _loss(kind, W, b, x, imp):

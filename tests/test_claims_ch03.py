@@ -30,14 +30,14 @@ def importance():
 @pytest.fixture(scope="module")
 def relu_runs(importance):
     return {
-        seed: tm.train_models("relu", N, M, [1 - d for d in DENSITIES], importance, tm.TrainConfig(seed=seed))
+        seed: tm.train_models("relu", N, M, sparsity=[1 - d for d in DENSITIES], importance=importance, config=tm.TrainConfig(seed=seed))
         for seed in SEEDS
     }
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_linear_model_learns_top_m_features(importance, seed):
-    res = tm.train_models("linear", N, M, [0.0], importance, tm.TrainConfig(seed=seed))
+    res = tm.train_models("linear", N, M, sparsity=[0.0], importance=importance, config=tm.TrainConfig(seed=seed))
     W = res.W[0]
     frob = float((W**2).sum())
     assert abs(frob - M) / M < 0.05, f"||W||_F^2 = {frob}, expected about {M}"

@@ -33,13 +33,13 @@ def _gaps(W):
 
 @pytest.fixture(scope="module")
 def pentagon():
-    res = tm.train_models("relu", 5, 2, [0.95], 1.0, CFG.with_(seed=0), n_seeds=4)
+    res = tm.train_models("relu", 5, 2, sparsity=[0.95], importance=1.0, config=CFG.with_(seed=0), n_seeds=4)
     return res.best()
 
 
 @pytest.mark.parametrize("seed", [0, 3])
 def test_pentagon_best_of_four(seed):
-    best = tm.train_models("relu", 5, 2, [0.95], 1.0, CFG.with_(seed=seed), n_seeds=4).best()
+    best = tm.train_models("relu", 5, 2, sparsity=[0.95], importance=1.0, config=CFG.with_(seed=seed), n_seeds=4).best()
     W = best.W[0]
     assert int(tm.n_represented(W)) == 5
     gaps = _gaps(W)
@@ -57,7 +57,7 @@ def test_pentagon_bias_and_norms(pentagon):
 
 def test_spokes_progression_with_decaying_importance():
     res = tm.train_models(
-        "relu", 5, 2, [0.0, 0.7, 0.9], tm.importance_decay(5, 0.9), CFG.with_(seed=1), n_seeds=6
+        "relu", 5, 2, sparsity=[0.0, 0.7, 0.9], importance=tm.importance_decay(5, 0.9), config=CFG.with_(seed=1), n_seeds=6
     ).best()
     # dense: the two most important features, orthogonal, unit length; the rest dropped
     W = res.W[0]
@@ -75,7 +75,7 @@ def test_spokes_progression_with_decaying_importance():
 
 @pytest.mark.parametrize("n, m, decay", [(20, 5, 0.7), (80, 20, 0.9)])
 def test_capacity_grows_with_sparsity(n, m, decay):
-    res = tm.train_models("relu", n, m, [0.0, 0.999], tm.importance_decay(n, decay), CFG.with_(seed=2))
+    res = tm.train_models("relu", n, m, sparsity=[0.0, 0.999], importance=tm.importance_decay(n, decay), config=CFG.with_(seed=2))
     rep = tm.n_represented(res.W)
     frob = (res.W**2).sum(dim=(1, 2))
     assert abs(float(frob[0]) - m) < 0.1 and m <= int(rep[0]) <= m + 1
@@ -85,7 +85,7 @@ def test_capacity_grows_with_sparsity(n, m, decay):
 
 def test_linear_loss_split_matches_trained_linear_model():
     imp = tm.importance_decay(20, 0.7)
-    res = tm.train_models("linear", 20, 5, [0.0], imp, CFG.with_(seed=1))
+    res = tm.train_models("linear", 20, 5, sparsity=[0.0], importance=imp, config=CFG.with_(seed=1))
     split = tm.linear_loss_split(res.W[0], imp, 0.0)
     assert abs(float(split["total"]) - float(res.losses[0])) / float(res.losses[0]) < 0.02
     # the trained model is near the optimum: feature benefit dominates, interference is small
@@ -104,5 +104,5 @@ def test_pentagon_k_sparse_losses(pentagon):
     with torch.no_grad():
         model.W.copy_(W[None])
         model.b.copy_(b[None])
-    direct = float(tm.evaluate_loss(model, 0.95, 1.0, n_samples=200_000, seed=1)[0])
+    direct = float(tm.evaluate_loss(model, sparsity=0.95, importance=1.0, n_samples=200_000, seed=1)[0])
     assert math.isclose(total, direct, rel_tol=0.05), (total, direct)

@@ -12,18 +12,19 @@ import numpy as np
 import pytest
 
 import toymodels_lib as tm
-from toymodels_lib import phase
+from toymodels_lib import sweeps as phase_sweeps
+from toymodels_lib.sweeps import phase
 
 pytestmark = pytest.mark.claims
 
 R = [0.2, 0.6, 1.6, 5.0]
 P = [1.0, 0.15, 0.02]
-DATA = Path(__file__).resolve().parents[1] / "book" / "data"
+DATA = phase_sweeps.SHIPPED
 
 
 def _reduced(n_features, seed):
     cfg = tm.TrainConfig(steps=1000, batch_size=512, seed=seed, eval_samples=8192)
-    return phase.train_phase_diagram(n_features, R, P, n_seeds=5, config=cfg)
+    return phase.train_phase_diagram(n_features, relative_importance=R, density=P, n_seeds=5, config=cfg)
 
 
 # Calibrated on seeds 0, 1, 2; the test runs seed 0 (deterministic: same numbers every run).

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 import toymodels_lib as tm
-from toymodels_lib.artifacts import UNIFORM_GEOMETRY, load_artifact, make_uniform_geometry
+from toymodels_lib.artifacts import load_artifact
+from toymodels_lib.sweeps import UNIFORM_GEOMETRY, make_uniform_geometry, shipped_path
 from toymodels_lib.data import CorrelatedFeatureSampler
 
 pytestmark = pytest.mark.claims
@@ -41,7 +42,7 @@ def test_shipped_artifact_claims():
     # v2: n=400, m=30, 24 densities, 4000 steps of 256, biases started at p/2, seed 0:
     # D* = 1.000 dense; 0.495, 0.489 and 0.474 at 1/(1-S) = 2.7, 3.3 and 4.1; sum D_i =
     # 29.95-30.00 (m = 30). (v1, biases started at 0: 1.011; 0.516, 0.489, 0.487.)
-    art = load_artifact(ROOT / "book" / "data" / UNIFORM_GEOMETRY["file"], name="uniform_geometry",
+    art = load_artifact(shipped_path("uniform_geometry"), name="uniform_geometry",
                         version=UNIFORM_GEOMETRY["version"])
     W = art["W"].astype(np.float32)
     _uniform_claims(W, art["density"], art.config["n_hidden"])
@@ -64,9 +65,9 @@ def test_reduced_retrain_claims(seed):
 
 
 def _train_groups(groups, density, m, seed=0, n_seeds=4, steps=1500):
-    s = CorrelatedFeatureSampler(n_seeds, groups, density, seed=seed)
+    s = CorrelatedFeatureSampler(n_seeds, groups, density=density, seed=seed)
     model = tm.make_model("relu", s.n_features, m, n_seeds, seed=seed)
-    res = tm.train(model, s.sparsity, 1.0, tm.TrainConfig(steps=steps, seed=seed, eval_samples=8192),
+    res = tm.fit(model, sparsity=s.sparsity, importance=1.0, config=tm.TrainConfig(steps=steps, seed=seed, eval_samples=8192),
                    data=s, n_seeds=n_seeds)
     best = int(res.losses.argmin())
     return res.W[best], s
@@ -123,7 +124,7 @@ def test_non_uniform_pentagon_deforms():
     d0 = [0.01, 0.05, 0.2]
     sp = np.full((3, 5), 0.95)
     sp[:, 0] = 1 - np.array(d0)
-    res = tm.train_models("relu", 5, 2, sp.tolist(), 1.0, tm.TrainConfig(steps=2000, seed=0, eval_samples=8192),
+    res = tm.train_models("relu", 5, 2, sparsity=sp.tolist(), importance=1.0, config=tm.TrainConfig(steps=2000, seed=0, eval_samples=8192),
                           n_seeds=4).best()
     norms = tm.feature_norms(res.W)
     dims = tm.feature_dimensionality(res.W)
@@ -149,7 +150,7 @@ def test_shipped_sweep_matches_the_best_shape():
     # Measured (artifact v2): gaps -0.0, +0.1, +0.4, +1.2, +0.8, -0.0, +0.1, -0.0, +0.0, -0.2,
     # -0.7 % at 1/(1-S) = 1.00, 1.22, ..., 7.41. (Artifact v1, biases started at zero: +25 % at
     # S = 0, above even the all-means loss; that is why v2 starts the biases at p/2.)
-    art = load_artifact(ROOT / "book" / "data" / UNIFORM_GEOMETRY["file"], name="uniform_geometry",
+    art = load_artifact(shipped_path("uniform_geometry"), name="uniform_geometry",
                         version=UNIFORM_GEOMETRY["version"])
     inv = 1 / art["density"].astype(np.float64)
     keep = inv <= 8
@@ -183,8 +184,8 @@ def test_trained_triangle_and_tetrahedron(name, n, m, seed):
     # 16 seeds here: a miss needs all of them to land elsewhere (0.6^16 < 1e-3 for the tetrahedron).
     from toymodels_lib import theory
 
-    runs = tm.train_models("relu", n, m, SMALL_SPARSITY, 1.0,
-                           tm.TrainConfig(steps=2000, lr=0.1, seed=seed, eval_samples=131072), n_seeds=16)
+    runs = tm.train_models("relu", n, m, sparsity=SMALL_SPARSITY, importance=1.0,
+                           config=tm.TrainConfig(steps=2000, lr=0.1, seed=seed, eval_samples=131072), n_seeds=16)
     best = int(runs.losses.argmin())
     assert bool(_regular(runs.W[best], n)), tm.cosine_similarity_matrix(runs.W[best])
     assert torch.all((tm.feature_dimensionality(runs.W[best]) - (m / n)).abs() < 0.03)
@@ -199,7 +200,7 @@ def test_large_learning_rate_finds_the_tetrahedron_more_often():
     # (and 19 vs 97 for the triangle). Asserted on 60 seeds each.
     counts = {}
     for lr in (0.01, 0.1):
-        runs = tm.train_models("relu", 4, 3, SMALL_SPARSITY, 1.0,
-                               tm.TrainConfig(steps=2000, lr=lr, seed=0, eval_samples=4096), n_seeds=60)
+        runs = tm.train_models("relu", 4, 3, sparsity=SMALL_SPARSITY, importance=1.0,
+                               config=tm.TrainConfig(steps=2000, lr=lr, seed=0, eval_samples=4096), n_seeds=60)
         counts[lr] = int(_regular(runs.W, 4).sum())
     assert counts[0.01] <= 15 and counts[0.1] >= 15 and counts[0.1] > 2 * counts[0.01], counts

@@ -10,7 +10,7 @@ from toymodels_lib.data import (
     correlated_pairs,
 )
 from toymodels_lib.models import make_model
-from toymodels_lib.train import TrainConfig, train
+from toymodels_lib.train import TrainConfig, fit
 
 BATCH = 100_000
 
@@ -25,7 +25,7 @@ def _tol(p, n=BATCH):
 
 @pytest.mark.parametrize("p", [0.02, 0.15, 0.4])
 def test_correlated_pairs_marginal_and_joint(p):
-    s = correlated_pairs(2, 2, p, seed=1)
+    s = correlated_pairs(2, 2, density=p, seed=1)
     x = s(BATCH)
     assert x.shape == (2, BATCH, 4) and x.dtype == torch.float32
     a = _active(x)
@@ -37,7 +37,7 @@ def test_correlated_pairs_marginal_and_joint(p):
 
 @pytest.mark.parametrize("p", [0.05, 0.15, 0.5])
 def test_anticorrelated_pairs_marginal_and_joint(p):
-    s = anticorrelated_pairs(3, 2, p, seed=2)
+    s = anticorrelated_pairs(3, 2, density=p, seed=2)
     a = _active(s(BATCH))
     assert torch.allclose(a.mean(1), torch.full((3, 4), p, dtype=torch.float64), atol=_tol(p))
     assert float((a[..., 0] * a[..., 1]).max()) == 0.0  # never together
@@ -51,7 +51,7 @@ def test_anticorrelated_pairs_marginal_and_joint(p):
 
 def test_sets_and_independent_groups():
     groups = [("correlated", 3), ("anticorrelated", 3), ("independent", 2)]
-    s = CorrelatedFeatureSampler(2, groups, [0.1, 0.3], seed=3)
+    s = CorrelatedFeatureSampler(2, groups, density=[0.1, 0.3], seed=3)
     assert s.n_features == 8
     assert s.group_index() == [[0, 1, 2], [3, 4, 5], [6, 7]]
     a = _active(s(BATCH))
@@ -64,7 +64,7 @@ def test_sets_and_independent_groups():
 
 
 def test_values_uniform_when_active():
-    x = correlated_pairs(1, 1, 0.5, seed=4)(BATCH)
+    x = correlated_pairs(1, 1, density=0.5, seed=4)(BATCH)
     v = x[x > 0].double()
     assert float(v.min()) >= 0 and float(v.max()) <= 1
     assert abs(float(v.mean()) - 0.5) < 0.005 and abs(float(v.var()) - 1 / 12) < 0.003
@@ -76,19 +76,19 @@ def test_values_uniform_when_active():
 
 
 def test_streams_per_instance_and_seeded():
-    a = CorrelatedFeatureSampler(3, [("correlated", 2)], 0.3, seed=5)(100)
-    b = CorrelatedFeatureSampler(1, [("correlated", 2)], 0.3, seed=5)(100)
+    a = CorrelatedFeatureSampler(3, [("correlated", 2)], density=0.3, seed=5)(100)
+    b = CorrelatedFeatureSampler(1, [("correlated", 2)], density=0.3, seed=5)(100)
     assert torch.equal(a[:1], b)  # instance 0 sees the same numbers however many instances
-    c = CorrelatedFeatureSampler(1, [("correlated", 2)], 0.3, seed=6)(100)
+    c = CorrelatedFeatureSampler(1, [("correlated", 2)], density=0.3, seed=6)(100)
     assert not torch.equal(b, c)
     assert not torch.equal(a[0], a[1])
 
 
 def test_sparsity_property_and_training_hook():
-    s = anticorrelated_pairs(2, 1, [0.1, 0.2], seed=0)
+    s = anticorrelated_pairs(2, 1, density=[0.1, 0.2], seed=0)
     assert torch.allclose(s.sparsity, torch.tensor([[0.9, 0.9], [0.8, 0.8]]))
     model = make_model("relu", 2, 1, 2, seed=0)
-    res = train(model, s.sparsity, 1.0, TrainConfig(steps=5, batch_size=64, eval_samples=256), data=s)
+    res = fit(model, sparsity=s.sparsity, importance=1.0, config=TrainConfig(steps=5, batch_size=64, eval_samples=256), data=s)
     assert res.W.shape == (2, 1, 2) and torch.isfinite(res.losses).all()
 
 
@@ -111,15 +111,15 @@ def test_sparsity_property_and_training_hook():
 )
 def test_bad_input(args, err):
     with pytest.raises(err):
-        CorrelatedFeatureSampler(*args)
+        CorrelatedFeatureSampler(*args[:2], density=args[2])
 
 
 def test_bad_input_helpers():
     with pytest.raises(ValueError):
-        correlated_pairs(1, 0, 0.1)
+        correlated_pairs(1, 0, density=0.1)
     with pytest.raises(TypeError):
-        anticorrelated_pairs(1, 1.0, 0.1)
+        anticorrelated_pairs(1, 1.0, density=0.1)
     with pytest.raises(ValueError):
-        anticorrelated_pairs(1, 1, 0.6)
+        anticorrelated_pairs(1, 1, density=0.6)
     with pytest.raises(ValueError):
-        correlated_pairs(1, 1, 0.1)(0)
+        correlated_pairs(1, 1, density=0.1)(0)

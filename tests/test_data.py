@@ -26,7 +26,7 @@ def test_importance_decay_bad_input(n, r, err):
 
 
 def test_sample_shape_and_range():
-    x = sample_features(3, 500, 7, [0.0, 0.5, 0.9], seed=1)
+    x = sample_features(3, 500, 7, sparsity=[0.0, 0.5, 0.9], seed=1)
     assert x.shape == (3, 500, 7)
     assert x.dtype == torch.float32
     assert float(x.min()) >= 0.0 and float(x.max()) <= 1.0
@@ -34,7 +34,7 @@ def test_sample_shape_and_range():
 
 @pytest.mark.parametrize("sparsity", [0.0, 0.3, 0.9, 0.99])
 def test_density_and_uniform_values(sparsity):
-    x = sample_features(2, 50_000, 10, sparsity, seed=3).double()
+    x = sample_features(2, 50_000, 10, sparsity=sparsity, seed=3).double()
     active = x > 0
     p = 1 - sparsity
     n = x.numel()
@@ -48,43 +48,43 @@ def test_density_and_uniform_values(sparsity):
 
 
 def test_entries_independent():
-    x = sample_features(1, 100_000, 2, 0.5, seed=0)[0]
+    x = sample_features(1, 100_000, 2, sparsity=0.5, seed=0)[0]
     z0, z1 = x[:, 0] == 0, x[:, 1] == 0
     assert abs(float((z0 & z1).double().mean()) - 0.25) < 0.01
 
 
 def test_per_feature_sparsity():
     s = torch.tensor([[0.0, 0.9], [0.5, 0.5]])
-    x = sample_features(2, 40_000, 2, s, seed=0)
+    x = sample_features(2, 40_000, 2, sparsity=s, seed=0)
     frac = (x > 0).double().mean(1)
     assert torch.allclose(frac, 1 - s.double(), atol=0.01)
 
 
 def test_same_seed_same_numbers_and_different_seed_differs():
-    a = sample_features(2, 64, 5, 0.5, seed=4)
-    b = sample_features(2, 64, 5, 0.5, seed=4)
-    c = sample_features(2, 64, 5, 0.5, seed=5)
+    a = sample_features(2, 64, 5, sparsity=0.5, seed=4)
+    b = sample_features(2, 64, 5, sparsity=0.5, seed=4)
+    c = sample_features(2, 64, 5, sparsity=0.5, seed=5)
     assert torch.equal(a, b)
     assert not torch.equal(a, c)
 
 
 def test_instance_stream_independent_of_instance_count():
     """Instance k sees the same numbers however many instances are sampled beside it."""
-    small = sample_features(2, 128, 6, [0.1, 0.7], seed=9)
-    large = sample_features(5, 128, 6, [0.1, 0.7, 0.2, 0.3, 0.4], seed=9)
+    small = sample_features(2, 128, 6, sparsity=[0.1, 0.7], seed=9)
+    large = sample_features(5, 128, 6, sparsity=[0.1, 0.7, 0.2, 0.3, 0.4], seed=9)
     assert torch.equal(small, large[:2])
 
 
 def test_stream_ids_share_data():
-    s = FeatureSampler(4, 3, 0.5, seed=0, stream_ids=[0, 0, 1, 1])
+    s = FeatureSampler(4, 3, sparsity=0.5, seed=0, stream_ids=[0, 0, 1, 1])
     x = s(32)
     assert torch.equal(x[0], x[1]) and torch.equal(x[2], x[3])
     assert not torch.equal(x[0], x[2])
 
 
 def test_stream_matches_sample():
-    a = FeatureSampler(3, 4, 0.3, seed=2)
-    b = FeatureSampler(3, 4, 0.3, seed=2)
+    a = FeatureSampler(3, 4, sparsity=0.3, seed=2)
+    b = FeatureSampler(3, 4, sparsity=0.3, seed=2)
     it = a.stream(16)
     for _ in range(3):
         assert torch.equal(next(it), b.sample(16))
@@ -92,7 +92,7 @@ def test_stream_matches_sample():
 
 
 def test_signed_kind():
-    x = sample_features(1, 40_000, 4, 0.0, kind="signed", seed=0)
+    x = sample_features(1, 40_000, 4, sparsity=0.0, kind="signed", seed=0)
     assert float(x.min()) >= -1 and float(x.max()) <= 1
     assert abs(float((x < 0).double().mean()) - 0.5) < 0.01
 
@@ -109,12 +109,12 @@ def test_signed_kind():
 )
 def test_bad_sparsity(sparsity, match):
     with pytest.raises(ValueError, match=match):
-        FeatureSampler(3, 5, sparsity)
+        FeatureSampler(3, 5, sparsity=sparsity)
 
 
 def test_bad_sparsity_type():
     with pytest.raises(TypeError, match="sparsity"):
-        FeatureSampler(3, 5, "sparse")
+        FeatureSampler(3, 5, sparsity="sparse")
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_bad_sampler_args(kwargs, err, match):
 
 def test_bad_batch_size():
     with pytest.raises(ValueError, match="batch_size"):
-        FeatureSampler(1, 2, 0.0).sample(0)
+        FeatureSampler(1, 2, sparsity=0.0).sample(0)
 
 
 def test_broadcast_importance():
@@ -151,5 +151,5 @@ def test_broadcast_importance():
 
 
 def test_broadcast_sparsity_shapes():
-    assert broadcast_sparsity(0.5, 2, 3).shape == (2, 3)
-    assert torch.equal(broadcast_sparsity([0.1, 0.2], 2, 3)[:, 0], torch.tensor([0.1, 0.2]))
+    assert broadcast_sparsity(2, 3, sparsity=0.5).shape == (2, 3)
+    assert torch.equal(broadcast_sparsity(2, 3, sparsity=[0.1, 0.2])[:, 0], torch.tensor([0.1, 0.2]))

@@ -15,7 +15,7 @@ from toymodels_lib.models import (
 def test_shapes_and_forward():
     m = ReLUOutputModel(6, 2, n_instances=3)
     assert m.W.shape == (3, 2, 6) and m.b.shape == (3, 6)
-    x = sample_features(3, 10, 6, 0.5)
+    x = sample_features(3, 10, 6, sparsity=0.5)
     y = m(x)
     assert y.shape == (3, 10, 6)
     expected = torch.relu(torch.einsum("ibn,imn->ibm", x, m.W) @ m.W + m.b[:, None, :])
@@ -24,7 +24,7 @@ def test_shapes_and_forward():
 
 
 def test_linear_and_hidden_relu_forward():
-    x = sample_features(2, 8, 5, 0.3)
+    x = sample_features(2, 8, 5, sparsity=0.3)
     lin = LinearModel(5, 3, n_instances=2)
     h = torch.einsum("ibn,imn->ibm", x, lin.W)
     assert torch.allclose(lin(x), h @ lin.W + lin.b[:, None, :], atol=1e-6)
@@ -55,7 +55,7 @@ def test_analytic_gradient_matches_autograd(cls):
     model = cls(12, 4, n_instances=3, seed=1)
     with torch.no_grad():
         model.b.normal_(0, 0.3)
-    x = sample_features(3, 256, 12, [0.0, 0.5, 0.9], seed=2)
+    x = sample_features(3, 256, 12, sparsity=[0.0, 0.5, 0.9], seed=2)
     imp = importance_decay(12, 0.8).expand(3, 12).contiguous()
     loss, dW, db = model.analytic_loss_grad(x, imp)
     out = model(x)

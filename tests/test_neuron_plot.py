@@ -15,7 +15,7 @@ from toymodels_lib import plots
 @pytest.fixture(scope="module")
 def result():
     cfg = tm.TrainConfig(steps=20, batch_size=64, eval_samples=256, seed=0)
-    return tm.train_models("hidden_relu", 6, 3, [0.2, 0.9], tm.importance_decay(6, 0.75), cfg)
+    return tm.train_models("hidden_relu", 6, 3, sparsity=[0.2, 0.9], importance=tm.importance_decay(6, 0.75), config=cfg)
 
 
 def test_plot_neuron_weights(result):

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import toymodels_lib as tm
-from toymodels_lib import phase
+from toymodels_lib.sweeps import phase
 
 
 def test_phase_grid():
@@ -56,21 +56,21 @@ def test_classify_extra_feature():
 
 def test_theory_phase_and_agreement():
     r, p = phase.phase_grid(4, 3)
-    t2 = phase.theory_phase(2, r, p)
+    t2 = phase.theory_phase(2, r, density=p)
     assert t2.shape == (3, 4)
     assert t2[0].tolist() == [0, 0, 2, 2] and t2[-1].tolist() == [1, 1, 1, 1]
-    assert phase.theory_phase(3, r, p)[:, 2:].eq(2).all()
+    assert phase.theory_phase(3, r, density=p)[:, 2:].eq(2).all()
     assert phase.phase_agreement(t2, t2) == 1.0
     assert phase.phase_agreement([[0, 1]], [[0, 2]]) == 0.5
     with pytest.raises(ValueError, match="n_features"):
-        phase.theory_phase(4, r, p)
+        phase.theory_phase(4, r, density=p)
     with pytest.raises(ValueError, match="same shape"):
         phase.phase_agreement([[0, 1]], [[0, 1, 2]])
 
 
 def _small(tmp_seed=0):
     cfg = tm.TrainConfig(steps=60, batch_size=128, seed=tmp_seed, eval_samples=1024)
-    return phase.train_phase_diagram(2, [0.5, 2.0], [1.0, 0.1, 0.02], n_seeds=3, config=cfg)
+    return phase.train_phase_diagram(2, relative_importance=[0.5, 2.0], density=[1.0, 0.1, 0.02], n_seeds=3, config=cfg)
 
 
 def test_train_phase_diagram_is_one_batched_run_in_grid_order():
@@ -81,7 +81,7 @@ def test_train_phase_diagram_is_one_batched_run_in_grid_order():
     cfg = tm.TrainConfig(steps=60, batch_size=128, seed=0, eval_samples=1024)
     sp = [0.0, 0.0, 0.9, 0.9, 0.98, 0.98]
     imp = phase.phase_importance(2, [0.5, 2.0, 0.5, 2.0, 0.5, 2.0])
-    res = tm.train_models("relu", 2, 1, sp, imp, cfg, n_seeds=3)
+    res = tm.train_models("relu", 2, 1, sparsity=sp, importance=imp, config=cfg, n_seeds=3)
     assert np.allclose(d.W[1, 1, 2], res.W[(1 * 2 + 1) * 3 + 2].numpy(), atol=1e-5)
     keep = d.kept()
     assert keep.sum(-1).tolist() == [[2, 2]] * 3
@@ -115,13 +115,13 @@ def test_phase_diagram_roundtrip(tmp_path):
 
 def test_train_phase_diagram_bad_input():
     with pytest.raises(ValueError, match="density"):
-        phase.train_phase_diagram(2, [1.0], [0.0])
+        phase.train_phase_diagram(2, relative_importance=[1.0], density=[0.0])
     with pytest.raises(ValueError, match="relative_importance"):
-        phase.train_phase_diagram(2, [-1.0], [0.5])
+        phase.train_phase_diagram(2, relative_importance=[-1.0], density=[0.5])
     with pytest.raises(TypeError, match="config"):
-        phase.train_phase_diagram(2, [1.0], [0.5], config={"steps": 10})
+        phase.train_phase_diagram(2, relative_importance=[1.0], density=[0.5], config={"steps": 10})
     with pytest.raises(TypeError, match="n_seeds"):
-        phase.train_phase_diagram(2, [1.0], [0.5], n_seeds=2.0)
+        phase.train_phase_diagram(2, relative_importance=[1.0], density=[0.5], n_seeds=2.0)
 
 
 def test_plot_phase_diagram():
@@ -130,7 +130,7 @@ def test_plot_phase_diagram():
     from toymodels_lib import plots
 
     r, p = phase.phase_grid(4, 3)
-    t = phase.theory_phase(2, r, p).numpy()
+    t = phase.theory_phase(2, r, density=p).numpy()
     fig = plots.plot_phase_diagram({"theory": t, "again": t}, r, p, boundary=(r, p[:1].repeat(4)),
                                    fractions={"again": np.full(t.shape, 0.5)}, title="x")
     assert len(fig.axes) == 2

@@ -16,8 +16,8 @@ CFG = TrainConfig(steps=30, batch_size=64, eval_samples=256)
 
 @pytest.fixture(scope="module")
 def results():
-    lin = train_models("linear", 8, 3, [0.0], importance_decay(8, 0.7), CFG)
-    relu = train_models("relu", 8, 3, [0.0, 0.9, 0.999], importance_decay(8, 0.7), CFG)
+    lin = train_models("linear", 8, 3, sparsity=[0.0], importance=importance_decay(8, 0.7), config=CFG)
+    relu = train_models("relu", 8, 3, sparsity=[0.0, 0.9, 0.999], importance=importance_decay(8, 0.7), config=CFG)
     return lin, relu
 
 

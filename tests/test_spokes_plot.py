@@ -18,7 +18,7 @@ CFG = tm.TrainConfig(steps=20, batch_size=64, eval_samples=256)
 @pytest.fixture(scope="module")
 def five_in_two():
     imp = torch.stack([tm.importance_decay(5, 0.9), torch.ones(5)])
-    return tm.train_models("relu", 5, 2, [0.0, 0.95], imp, CFG)
+    return tm.train_models("relu", 5, 2, sparsity=[0.0, 0.95], importance=imp, config=CFG)
 
 
 def test_spokes_from_results(five_in_two):
@@ -71,8 +71,8 @@ def test_spokes_bad_input(five_in_two):
 
 
 def test_capacity_plot():
-    a = tm.train_models("relu", 8, 2, [0.0, 0.99], tm.importance_decay(8, 0.7), CFG)
-    b = tm.train_models("relu", 16, 4, [0.0, 0.99], tm.importance_decay(16, 0.9), CFG)
+    a = tm.train_models("relu", 8, 2, sparsity=[0.0, 0.99], importance=tm.importance_decay(8, 0.7), config=CFG)
+    b = tm.train_models("relu", 16, 4, sparsity=[0.0, 0.99], importance=tm.importance_decay(16, 0.9), config=CFG)
     fig = plots.plot_capacity_vs_density([a, b])
     left, right = fig.axes
     assert left.get_xscale() == "log" and "m" in left.get_ylabel() and "F" in right.get_ylabel()

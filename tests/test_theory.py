@@ -8,7 +8,7 @@ from toymodels_lib.data import importance_decay, sample_features
 
 
 def test_moments_monte_carlo():
-    x = sample_features(1, 200_000, 1, 0.7, seed=0).double()
+    x = sample_features(1, 200_000, 1, sparsity=0.7, seed=0).double()
     mom = theory.feature_moments(0.7)
     assert float(x.mean()) == pytest.approx(float(mom["mean"]), abs=2e-3)
     assert float((x**2).mean()) == pytest.approx(float(mom["second_moment"]), abs=2e-3)
@@ -39,7 +39,7 @@ def test_linear_loss_monte_carlo():
     """The closed form equals the loss of the projector model with the mean as bias."""
     imp = importance_decay(6, 0.8)
     s = 0.5
-    x = sample_features(1, 200_000, 6, s, seed=1)[0].double()
+    x = sample_features(1, 200_000, 6, sparsity=s, seed=1)[0].double()
     keep = theory.optimal_linear_features(imp, s, 3)
     pred = torch.zeros_like(x) + (1 - s) / 2
     pred[:, keep] = x[:, keep]

@@ -38,7 +38,7 @@ def test_linear_loss_split_matches_monte_carlo():
     with torch.no_grad():
         model.W.copy_(W[None])
         model.b.copy_(((torch.eye(n) - W.T @ W) @ mean)[None])  # the best bias
-    mc = float(tm.evaluate_loss(model, s, imp, n_samples=400_000, seed=3)[0])
+    mc = float(tm.evaluate_loss(model, sparsity=s, importance=imp, n_samples=400_000, seed=3)[0])
     exact = float(tm.linear_loss_split(W, imp, s)["total"])
     assert math.isclose(mc, exact, rel_tol=0.01), (mc, exact)
 

@@ -19,7 +19,7 @@ def _mc_loss(W, b, importance, density, n_samples=200_000, seed=0):
     with torch.no_grad():
         model.W.copy_(W)
         model.b.copy_(b)
-    return tm.evaluate_loss(model, 1 - density, importance, n_samples=n_samples, seed=seed)
+    return tm.evaluate_loss(model, sparsity=1 - density, importance=importance, n_samples=n_samples, seed=seed)
 
 
 @pytest.mark.parametrize("r,p", [(0.3, 0.2), (1.0, 0.5), (4.0, 0.05), (0.7, 1.0)])

@@ -11,19 +11,19 @@ from toymodels_lib.train import (
     TrainConfig,
     TrainResult,
     evaluate_loss,
+    fit,
     lr_factor,
-    resolve_device,
-    train,
     train_models,
 )
+from toymodels_lib._validate import resolve_device
 
 FAST = TrainConfig(steps=60, batch_size=128, eval_samples=2048, log_every=10)
 
 
 def test_returns_result_and_lowers_loss():
     model = ReLUOutputModel(8, 3, n_instances=2)
-    before = evaluate_loss(model, [0.0, 0.9], 1.0, n_samples=4096)
-    res = train(model, [0.0, 0.9], 1.0, FAST.with_(steps=200))
+    before = evaluate_loss(model, sparsity=[0.0, 0.9], importance=1.0, n_samples=4096)
+    res = fit(model, sparsity=[0.0, 0.9], importance=1.0, config=FAST.with_(steps=200))
     assert isinstance(res, TrainResult)
     assert res.W.shape == (2, 3, 8) and res.b.shape == (2, 8) and res.losses.shape == (2,)
     assert torch.all(res.losses < before)
@@ -33,34 +33,34 @@ def test_returns_result_and_lowers_loss():
 
 
 def test_same_seed_same_weights():
-    a = train_models("relu", 6, 2, [0.5, 0.9], 1.0, FAST)
-    b = train_models("relu", 6, 2, [0.5, 0.9], 1.0, FAST)
-    c = train_models("relu", 6, 2, [0.5, 0.9], 1.0, FAST.with_(seed=1))
+    a = train_models("relu", 6, 2, sparsity=[0.5, 0.9], importance=1.0, config=FAST)
+    b = train_models("relu", 6, 2, sparsity=[0.5, 0.9], importance=1.0, config=FAST)
+    c = train_models("relu", 6, 2, sparsity=[0.5, 0.9], importance=1.0, config=FAST.with_(seed=1))
     assert torch.equal(a.W, b.W) and torch.equal(a.losses, b.losses)
     assert not torch.equal(a.W, c.W)
 
 
 def test_result_independent_of_instances_beside_it():
     """A configuration trained alone or beside others ends with the same weights."""
-    alone = train_models("relu", 6, 2, [0.9], 0.8, FAST)
-    together = train_models("relu", 6, 2, [0.9, 0.5, 0.0], 0.8, FAST)
+    alone = train_models("relu", 6, 2, sparsity=[0.9], importance=0.8, config=FAST)
+    together = train_models("relu", 6, 2, sparsity=[0.9, 0.5, 0.0], importance=0.8, config=FAST)
     assert torch.allclose(alone.W[0], together.W[0], atol=1e-5)
 
 
 def test_analytic_and_autograd_paths_agree():
-    a = train_models("relu", 6, 2, [0.5], importance_decay(6, 0.9), FAST)
-    b = train_models("relu", 6, 2, [0.5], importance_decay(6, 0.9), FAST.with_(analytic_grad=False))
+    a = train_models("relu", 6, 2, sparsity=[0.5], importance=importance_decay(6, 0.9), config=FAST)
+    b = train_models("relu", 6, 2, sparsity=[0.5], importance=importance_decay(6, 0.9), config=FAST.with_(analytic_grad=False))
     assert torch.allclose(a.W, b.W, atol=1e-4)
 
 
 def test_autograd_model_trains():
     model = HiddenReLUModel(6, 3, n_instances=1)
-    res = train(model, 0.0, 1.0, FAST.with_(steps=100))
+    res = fit(model, sparsity=0.0, importance=1.0, config=FAST.with_(steps=100))
     assert torch.isfinite(res.losses).all()
 
 
 def test_best_of_seeds():
-    res = train_models("relu", 5, 2, [0.9, 0.95], 1.0, FAST, n_seeds=3)
+    res = train_models("relu", 5, 2, sparsity=[0.9, 0.95], importance=1.0, config=FAST, n_seeds=3)
     assert res.n_instances == 6 and res.n_configs == 2
     best = res.best()
     assert best.n_instances == 2
@@ -71,7 +71,7 @@ def test_best_of_seeds():
 
 def test_hooks_called():
     calls = []
-    train_models("linear", 4, 2, [0.0], 1.0, FAST, hooks=[lambda step, model, loss: calls.append((step, loss.shape))])
+    train_models("linear", 4, 2, sparsity=[0.0], importance=1.0, config=FAST, hooks=[lambda step, model, loss: calls.append((step, loss.shape))])
     assert [c[0] for c in calls] == [0, 10, 20, 30, 40, 50, 59]
     assert all(shape == (1,) for _, shape in calls)
 
@@ -85,7 +85,7 @@ def test_target_and_custom_data():
 
     torch.manual_seed(0)
     data = lambda batch: torch.rand(1, batch, 2) * 2 - 1  # noqa: E731
-    res = train(AbsModel(), 0.0, 1.0, FAST.with_(steps=400), data=data, target=torch.abs)
+    res = fit(AbsModel(), sparsity=0.0, importance=1.0, config=FAST.with_(steps=400), data=data, target=torch.abs)
     assert float(res.losses[0]) < float(res.history[0, 0])
 
 
@@ -130,17 +130,17 @@ def test_bad_config(kwargs, err, match):
 def test_bad_train_arguments():
     model = ReLUOutputModel(5, 2, n_instances=2)
     with pytest.raises(TypeError, match="ToyModel"):
-        train("model", 0.5, 1.0)
+        fit("model", sparsity=0.5, importance=1.0)
     with pytest.raises(ValueError, match="sparsity must be in"):
-        train(model, 1.0, 1.0, FAST)
+        fit(model, sparsity=1.0, importance=1.0, config=FAST)
     with pytest.raises(ValueError, match="importance has length 3"):
-        train(model, 0.5, [1.0, 1.0, 1.0], FAST)
+        fit(model, sparsity=0.5, importance=[1.0, 1.0, 1.0], config=FAST)
     with pytest.raises(ValueError, match="n_seeds=3 must divide"):
-        train(model, 0.5, 1.0, FAST, n_seeds=3)
+        fit(model, sparsity=0.5, importance=1.0, config=FAST, n_seeds=3)
     with pytest.raises(TypeError, match="config"):
-        train(model, 0.5, 1.0, config={"steps": 3})
+        fit(model, sparsity=0.5, importance=1.0, config={"steps": 3})
     with pytest.raises(TypeError, match="hook"):
-        train(model, 0.5, 1.0, FAST, hooks=[3])
+        fit(model, sparsity=0.5, importance=1.0, config=FAST, hooks=[3])
 
 
 def test_divergence_is_reported():
@@ -150,7 +150,7 @@ def test_divergence_is_reported():
         model.W.data.fill_(float("nan"))
 
     with pytest.raises(FloatingPointError, match="smaller learning rate"):
-        train_models("linear", 5, 2, [0.0], 1.0, FAST, hooks=[poison])
+        train_models("linear", 5, 2, sparsity=[0.0], importance=1.0, config=FAST, hooks=[poison])
 
 
 def test_device_selection():
@@ -163,6 +163,6 @@ def test_device_selection():
 
 
 def test_select_bad_index():
-    res = train_models("linear", 4, 2, [0.0, 0.5], 1.0, FAST)
+    res = train_models("linear", 4, 2, sparsity=[0.0, 0.5], importance=1.0, config=FAST)
     with pytest.raises(ValueError, match="index"):
         res.select([5])

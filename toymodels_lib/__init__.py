@@ -1,27 +1,62 @@
 """toymodels_lib: the helper library of the executable book on *Toy Models of Superposition*.
 
-Modules: ``data`` (feature distributions), ``models`` (toy models with an instance axis),
-``train`` (the trainer), ``optim`` (flat Adam), ``metrics``, ``theory`` (closed forms),
-``plots`` (paper-style figures) and ``checks`` (exercise checks).
+One module (or small package) per idea: ``data`` (feature distributions), ``models`` (toy
+models with an instance axis), ``train`` (the trainer), ``optim`` (flat Adam), ``metrics``
+(functions of the weights), ``theory`` (closed forms), ``sweeps`` (the shipped sweeps),
+``artifacts`` (their file format), ``plots`` (figures), ``widgets`` (interactive figures),
+``checks`` (exercise checks), ``embeddings`` (chapter 1's word vectors). ``coursework``
+(student copies) is a command-line tool, ``python -m toymodels_lib.coursework``.
 
-``coursework`` (student copies and the exercise-markup validator) is a command-line tool,
-``python -m toymodels_lib.coursework``, and is not imported here (it needs ``nbformat``).
+Probabilities are always keywords: ``sparsity=`` (S, a feature is zero with probability S)
+or ``density=`` (1 − S); never a bare number whose meaning depends on the function.
 """
 
-from . import artifacts, checks, data, embeddings, metrics, models, optim, phase, theory, widgets
-from .artifacts import Artifact, load_artifact, save_artifact
+from . import (
+    artifacts,
+    checks,
+    data,
+    embeddings,
+    metrics,
+    models,
+    optim,
+    plots,
+    sweeps,
+    theory,
+    train,
+    widgets,
+)
+
+# --- data: feature distributions and importance
 from .data import (
     CorrelatedFeatureSampler,
     FeatureSampler,
     anticorrelated_pairs,
     correlated_pairs,
     importance_decay,
+    random_stream,
     sample_features,
 )
-from .embeddings import WordVectors, generate_corpus, learn_embeddings, load_glove
+
+# --- models
+from .models import (
+    HiddenReLUModel,
+    LinearModel,
+    ReLUOutputModel,
+    ToyModel,
+    importance_weighted_loss,
+    make_model,
+    random_orthogonal,
+)
+
+# --- training
+from .optim import FlatAdam
+from .train import TrainConfig, TrainResult, evaluate_loss, fit, train_models
+
+# --- metrics: functions of the weights
 from .metrics import (
     antipodal_pairs,
     basis_alignment,
+    classify_extra_feature,
     cosine_similarity_matrix,
     dimensions_per_feature,
     feature_dimensionality,
@@ -33,9 +68,8 @@ from .metrics import (
     neuron_top_feature_fraction,
     superposition,
 )
-from .models import HiddenReLUModel, LinearModel, ReLUOutputModel, ToyModel, make_model, random_orthogonal
-from .optim import FlatAdam
-from .phase import PhaseDiagram, classify_extra_feature, train_phase_diagram
+
+# --- theory: closed forms
 from .theory import (
     k_active_probabilities,
     k_sparse_loss,
@@ -47,68 +81,38 @@ from .theory import (
     polytope_fractions,
     polytope_vertices,
 )
-from .train import TrainConfig, TrainResult, evaluate_loss, train, train_models
+
+# --- shipped sweeps and their files
+from .artifacts import Artifact, load_artifact, save_artifact
+from .sweeps import PhaseDiagram, load_or_train, train_phase_diagram
+
+# --- chapter 1's word vectors
+from .embeddings import WordVectors, generate_corpus, learn_embeddings, load_glove
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "k_active_probabilities",
-    "k_sparse_loss",
-    "linear_loss_split",
-    "Artifact",
-    "CorrelatedFeatureSampler",
-    "anticorrelated_pairs",
-    "artifacts",
-    "correlated_pairs",
-    "load_artifact",
-    "polytope_dimensionality",
-    "polytope_fractions",
+    # modules
+    "artifacts", "checks", "data", "embeddings", "metrics", "models", "optim", "plots",
+    "sweeps", "theory", "train", "widgets",
+    # data
+    "CorrelatedFeatureSampler", "FeatureSampler", "anticorrelated_pairs", "correlated_pairs",
+    "importance_decay", "random_stream", "sample_features",
+    # models
+    "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "importance_weighted_loss",
+    "make_model", "random_orthogonal",
+    # training
+    "FlatAdam", "TrainConfig", "TrainResult", "evaluate_loss", "fit", "train_models",
+    # metrics
+    "antipodal_pairs", "basis_alignment", "classify_extra_feature", "cosine_similarity_matrix",
+    "dimensions_per_feature", "feature_dimensionality", "feature_norms", "interference",
+    "n_antipodal", "n_monosemantic", "n_represented", "neuron_top_feature_fraction", "superposition",
+    # theory
+    "k_active_probabilities", "k_sparse_loss", "linear_loss_split", "optimal_linear_features",
+    "optimal_linear_gram", "optimal_linear_loss", "polytope_dimensionality", "polytope_fractions",
     "polytope_vertices",
-    "save_artifact",
-    "FeatureSampler",
-    "FlatAdam",
-    "HiddenReLUModel",
-    "LinearModel",
-    "ReLUOutputModel",
-    "ToyModel",
-    "WordVectors",
-    "TrainConfig",
-    "TrainResult",
-    "antipodal_pairs",
-    "basis_alignment",
-    "checks",
-    "cosine_similarity_matrix",
-    "data",
-    "embeddings",
-    "dimensions_per_feature",
-    "evaluate_loss",
-    "feature_dimensionality",
-    "feature_norms",
-    "importance_decay",
-    "interference",
-    "make_model",
-    "random_orthogonal",
-    "metrics",
-    "models",
-    "generate_corpus",
-    "learn_embeddings",
-    "load_glove",
-    "n_antipodal",
-    "n_monosemantic",
-    "n_represented",
-    "neuron_top_feature_fraction",
-    "optim",
-    "optimal_linear_features",
-    "optimal_linear_gram",
-    "optimal_linear_loss",
-    "sample_features",
-    "superposition",
-    "theory",
-    "train",
-    "train_models",
-    "PhaseDiagram",
-    "classify_extra_feature",
-    "phase",
-    "train_phase_diagram",
-    "widgets",
+    # sweeps and artifacts
+    "Artifact", "PhaseDiagram", "load_artifact", "load_or_train", "save_artifact", "train_phase_diagram",
+    # embeddings
+    "WordVectors", "generate_corpus", "learn_embeddings", "load_glove",
 ]

@@ -8,36 +8,28 @@ An artifact is one ``.npz`` file (NumPy's zip of arrays; never a pickle) holding
   library and torch versions, the command that made it).
 
 :func:`load_artifact` reads it with ``np.load(..., allow_pickle=False)``, so opening an
-artifact can never execute code. The artifacts the book ships live in ``book/data/`` and
-are made by ``make artifacts`` (``scripts/make_artifacts.py``); a chapter loads its
-artifact by default and can retrain it with the same function the script uses.
-
-The uniform-superposition sweep of chapter 6 (n = 400 features in m = 30 dimensions,
-uniform importance, across sparsity) is :func:`make_uniform_geometry`.
+artifact can never execute code. This module is the file format only; which sweeps the
+book ships, how each is made and how a chapter loads it is :mod:`toymodels_lib.sweeps`.
 """
 
 from __future__ import annotations
 
 import json
-import platform
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from ._validate import check_positive_int, check_real
+from ._validate import check_positive_int
 
 __all__ = [
     "ARTIFACT_FORMAT",
     "Artifact",
-    "UNIFORM_GEOMETRY",
     "load_artifact",
-    "make_uniform_geometry",
     "save_artifact",
-    "uniform_geometry_densities",
 ]
 
 ARTIFACT_FORMAT = 1
@@ -214,112 +206,4 @@ def load_artifact(
         config=meta["config"],
         arrays=loaded,
         meta=meta,
-    )
-
-
-# --------------------------------------------------------------------------- chapter 6
-UNIFORM_GEOMETRY: dict[str, Any] = {
-    "name": "uniform_geometry",
-    "version": 2,
-    "file": "uniform_geometry_v2.npz",
-    "n_features": 400,
-    "n_hidden": 30,
-    "n_densities": 24,
-    "max_inverse_density": 100.0,
-    "steps": 4000,
-    "batch_size": 256,
-    "lr": 1e-2,
-    "bias_init": "mean",
-    "seed": 0,
-}
-"""The shipped chapter-6 sweep: its file name and the settings ``make artifacts`` uses."""
-
-
-def uniform_geometry_densities(n_densities: int, max_inverse_density: float) -> np.ndarray:
-    """Densities ``1 − S`` with ``1/(1 − S)`` log-spaced from 1 to ``max_inverse_density``."""
-    k = check_positive_int("n_densities", n_densities, minimum=2)
-    top = check_real("max_inverse_density", max_inverse_density, low=1.0, low_open=True)
-    return 1.0 / np.geomspace(1.0, top, k)
-
-
-def make_uniform_geometry(
-    n_features: int = 400,
-    n_hidden: int = 30,
-    densities: Sequence[float] | np.ndarray | None = None,
-    *,
-    steps: int = 4000,
-    batch_size: int = 1024,
-    lr: float = 1e-2,
-    seed: int = 0,
-    weight_dtype: str = "float16",
-    bias_init: str = "mean",
-    progress: bool = False,
-) -> Artifact:
-    """Train ReLU-output models with uniform importance across sparsity (one per density).
-
-    This is the sweep behind the paper's uniform-superposition figure: ``D* = m/‖W‖_F²``
-    against ``1/(1 − S)`` and the feature dimensionalities ``D_i``. All models train as
-    the instances of one batched run (Adam, cosine schedule). Weights are stored as
-    ``weight_dtype`` (``"float16"`` keeps the shipped file small; ``"float32"`` for tests).
-
-    ``bias_init="mean"`` (the default) starts every bias at the feature mean ``p/2``, the best
-    constant prediction; ``"zero"`` is the paper's start. From zero biases the dense models
-    (``1/(1 − S)`` below about 1.5) stall far from their optimum within a few thousand steps:
-    at ``S = 0`` the loss stays above that of predicting every feature by its mean (38.6 against
-    33.3, where a projection reaches 30.8). Starting at the mean they reach it (30.83).
-
-    Returns an :class:`Artifact` with arrays ``W`` ``[densities, m, n]``, ``b``
-    ``[densities, n]``, ``density`` ``[densities]`` and ``loss`` ``[densities]``.
-    """
-    from .models import make_model
-    from .train import TrainConfig, broadcast_sparsity_configs, train
-
-    if densities is None:
-        densities = uniform_geometry_densities(
-            UNIFORM_GEOMETRY["n_densities"], UNIFORM_GEOMETRY["max_inverse_density"]
-        )
-    dens = np.asarray(densities, dtype=np.float64)
-    if dens.ndim != 1 or dens.size == 0 or not np.all((dens > 0) & (dens <= 1)):
-        raise ValueError(f"densities must be a non-empty list of numbers in (0, 1], got {densities!r}")
-    if weight_dtype not in ("float16", "float32"):
-        raise ValueError(f"weight_dtype must be 'float16' or 'float32', got {weight_dtype!r}")
-    if bias_init not in ("mean", "zero"):
-        raise ValueError(f"bias_init must be 'mean' or 'zero', got {bias_init!r}")
-    config = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, seed=seed, progress=progress)
-    sparsity = broadcast_sparsity_configs((1.0 - dens).tolist(), n_features)
-    model = make_model("relu", n_features, n_hidden, len(dens), seed=seed)
-    if bias_init == "mean":
-        with torch.no_grad():
-            model.b.copy_(torch.as_tensor(dens / 2, dtype=model.b.dtype)[:, None].expand_as(model.b))
-    res = train(model, sparsity, 1.0, config)
-    arrays = {
-        "W": res.W.numpy().astype(weight_dtype),
-        "b": res.b.numpy().astype(weight_dtype),
-        "density": dens.astype(np.float32),
-        "loss": res.losses.numpy().astype(np.float32),
-    }
-    cfg = {
-        "experiment": "uniform superposition: ReLU-output models, uniform importance, across sparsity",
-        "model": "relu",
-        "n_features": n_features,
-        "n_hidden": n_hidden,
-        "importance": 1.0,
-        "densities": dens.tolist(),
-        "train": asdict(config),
-        "bias_init": bias_init,
-        "weight_dtype": weight_dtype,
-    }
-    extra = {
-        "seconds": round(res.seconds, 1),
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
-    return Artifact(
-        name=UNIFORM_GEOMETRY["name"],
-        version=UNIFORM_GEOMETRY["version"],
-        seed=seed,
-        config=cfg,
-        arrays=arrays,
-        meta={"extra": extra},
     )

@@ -21,12 +21,14 @@ from typing import Any
 import numpy as np
 import torch
 
+from ._types import Batch, Probability
 from ._validate import (
     as_float_tensor,
     check_choice,
     check_positive_int,
     check_real,
-    check_sparsity,
+    resolve_device,
+    resolve_sparsity,
 )
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "broadcast_importance",
     "broadcast_sparsity",
     "importance_decay",
+    "random_stream",
     "sample_features",
 ]
 
@@ -47,6 +50,13 @@ INIT_STREAM = 0x5EED_1717
 EVAL_STREAM = 0x5EED_E7A1
 
 _POOL: ThreadPoolExecutor | None = None
+
+
+def random_stream(domain: int, *key: int) -> np.random.Generator:
+    """The one way the library makes a random stream: NumPy's SFC64 seeded by
+    ``(domain, *key)``, e.g. ``(DATA_STREAM, seed, instance)``. Streams with different keys
+    are independent, and a stream depends on nothing but its key."""
+    return np.random.Generator(np.random.SFC64(np.random.SeedSequence([int(domain), *map(int, key)])))
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -66,27 +76,31 @@ def importance_decay(n_features: int, decay: float = 1.0) -> torch.Tensor:
     return r ** torch.arange(n, dtype=torch.float32)
 
 
-def broadcast_sparsity(sparsity: Any, n_instances: int, n_features: int) -> torch.Tensor:
-    """Sparsity as a ``[n_instances, n_features]`` tensor.
+def broadcast_sparsity(
+    n_instances: int, n_features: int, *, sparsity: Probability | None = None, density: Probability | None = None
+) -> torch.Tensor:
+    """Sparsity as a ``[n_instances, n_features]`` tensor, from ``sparsity=`` or ``density=``.
 
     Accepts a number, one value per instance (``[n_instances]``), or one value per
-    instance and feature (``[n_instances, n_features]``). Each value must be in [0, 1).
+    instance and feature (``[n_instances, n_features]``). Sparsity must be in [0, 1),
+    density in (0, 1].
     """
     n_instances = check_positive_int("n_instances", n_instances)
     n_features = check_positive_int("n_features", n_features)
-    s = check_sparsity("sparsity", sparsity)
+    s = resolve_sparsity(sparsity, density)
+    name = "sparsity" if density is None else "density"
     if s.dim() == 0:
         return s.expand(n_instances, n_features).clone()
     if s.dim() == 1:
         if s.shape[0] != n_instances:
             raise ValueError(
-                f"sparsity has {s.shape[0]} values but there are {n_instances} instances; "
+                f"{name} has {s.shape[0]} values but there are {n_instances} instances; "
                 f"give a number, {n_instances} values, or a [{n_instances}, {n_features}] array"
             )
         return s[:, None].expand(n_instances, n_features).clone()
     if tuple(s.shape) != (n_instances, n_features):
         raise ValueError(
-            f"sparsity has shape {tuple(s.shape)}; allowed: a number, [{n_instances}] or "
+            f"{name} has shape {tuple(s.shape)}; allowed: a number, [{n_instances}] or "
             f"[{n_instances}, {n_features}] (instances, features)"
         )
     return s.clone()
@@ -120,18 +134,6 @@ def broadcast_importance(importance: Any, n_instances: int, n_features: int) -> 
     return imp.clone()
 
 
-def _resolve_device(device: str | torch.device | None) -> torch.device:
-    if device is None:
-        return torch.device("cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for but CUDA is not available here")
-    return dev
-
-
 class FeatureSampler:
     """Draws batches of sparse features, one independent random stream per instance.
 
@@ -139,8 +141,9 @@ class FeatureSampler:
     ----------
     n_instances, n_features:
         Sizes of the instance and feature axes.
-    sparsity:
-        ``S`` in [0, 1): a number, ``[n_instances]`` or ``[n_instances, n_features]``.
+    sparsity, density:
+        Exactly one, as a keyword: ``S`` in [0, 1) or ``1 − S`` in (0, 1]; a number,
+        ``[n_instances]`` or ``[n_instances, n_features]``.
     seed:
         Instance ``k`` draws from the stream ``(seed, k)``.
     kind:
@@ -162,8 +165,9 @@ class FeatureSampler:
         self,
         n_instances: int,
         n_features: int,
-        sparsity: Any,
         *,
+        sparsity: Probability | None = None,
+        density: Probability | None = None,
         seed: int = 0,
         kind: str = "uniform",
         device: str | torch.device | None = None,
@@ -172,10 +176,12 @@ class FeatureSampler:
     ) -> None:
         self.n_instances = check_positive_int("n_instances", n_instances)
         self.n_features = check_positive_int("n_features", n_features)
-        self.sparsity = broadcast_sparsity(sparsity, self.n_instances, self.n_features)
+        self.sparsity = broadcast_sparsity(
+            self.n_instances, self.n_features, sparsity=sparsity, density=density
+        )
         self.seed = check_positive_int("seed", seed, minimum=0)
         self.kind = check_choice("kind", kind, ("uniform", "signed"))
-        self.device = _resolve_device(device)
+        self.device = resolve_device("cpu" if device is None else device)
         density = 1.0 - self.sparsity
         # x = relu(u * scale + shift) with scale = 1/p, shift = -S/p
         self._scale = (1.0 / density)[:, None, :].to(self.device)
@@ -189,19 +195,9 @@ class FeatureSampler:
                     f"stream_ids has {len(ids)} entries; it needs one per instance ({self.n_instances})"
                 )
         if self.device.type == "cpu":
-            self._gens = [
-                np.random.Generator(np.random.SFC64(np.random.SeedSequence([stream, self.seed, k])))
-                for k in ids
-            ]
+            self._gens = [random_stream(stream, self.seed, k) for k in ids]
             self._signs = (
-                [
-                    np.random.Generator(
-                        np.random.SFC64(np.random.SeedSequence([stream + 1, self.seed, k]))
-                    )
-                    for k in ids
-                ]
-                if self.kind == "signed"
-                else None
+                [random_stream(stream + 1, self.seed, k) for k in ids] if self.kind == "signed" else None
             )
         else:
             self._torch_gen = torch.Generator(device=self.device)
@@ -278,13 +274,16 @@ def sample_features(
     n_instances: int,
     batch_size: int,
     n_features: int,
-    sparsity: Any,
     *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
     seed: int = 0,
     kind: str = "uniform",
-) -> torch.Tensor:
+) -> Batch:
     """One batch ``[n_instances, batch_size, n_features]`` of sparse features (see FeatureSampler)."""
-    sampler = FeatureSampler(n_instances, n_features, sparsity, seed=seed, kind=kind)
+    sampler = FeatureSampler(
+        n_instances, n_features, sparsity=sparsity, density=density, seed=seed, kind=kind
+    )
     return sampler.sample(batch_size)
 
 
@@ -324,8 +323,9 @@ class CorrelatedFeatureSampler:
         Size of the instance axis.
     groups:
         A list of ``(relation, size)`` pairs, e.g. ``[("correlated", 2), ("correlated", 2)]``.
-    density:
-        ``p = 1 − S`` in (0, 1]: a number or one value per instance.
+    sparsity, density:
+        Exactly one, as a keyword: ``S`` in [0, 1) or ``p = 1 − S`` in (0, 1]; a number or
+        one value per instance.
     seed:
         Instance ``k`` draws from its own stream ``(seed, k)``, so its numbers do not
         depend on how many instances are sampled beside it.
@@ -335,8 +335,9 @@ class CorrelatedFeatureSampler:
         self,
         n_instances: int,
         groups: Sequence[tuple[str, int]],
-        density: Any,
         *,
+        sparsity: Probability | None = None,
+        density: Probability | None = None,
         seed: int = 0,
         device: str | torch.device | None = None,
     ) -> None:
@@ -354,15 +355,13 @@ class CorrelatedFeatureSampler:
             parsed.append((rel, check_positive_int("group size", g[1])))
         self.groups = parsed
         self.n_features = sum(size for _, size in parsed)
-        p = as_float_tensor("density", density, max_dim=1, dtype=torch.float64)
+        p = 1.0 - resolve_sparsity(sparsity, density, max_dim=1, dtype=torch.float64)
         if p.dim() == 1 and p.shape[0] != self.n_instances:
+            name = "sparsity" if density is None else "density"
             raise ValueError(
-                f"density has {p.shape[0]} values but there are {self.n_instances} instances; "
+                f"{name} has {p.shape[0]} values but there are {self.n_instances} instances; "
                 f"give a number or {self.n_instances} values"
             )
-        if ((p <= 0) | (p > 1)).any():
-            bad = float(p[(p <= 0) | (p > 1)].flatten()[0])
-            raise ValueError(f"density must be in (0, 1], got {bad:g}")
         self.density = p.expand(self.n_instances).clone() if p.dim() == 0 else p.clone()
         for rel, size in parsed:
             if rel == "anticorrelated" and float(self.density.max()) * size > 1 + 1e-12:
@@ -371,11 +370,8 @@ class CorrelatedFeatureSampler:
                     f"got density {float(self.density.max()):g} (at most {1 / size:g} allowed)"
                 )
         self.seed = check_positive_int("seed", seed, minimum=0)
-        self.device = _resolve_device(device)
-        self._gens = [
-            np.random.Generator(np.random.SFC64(np.random.SeedSequence([CORRELATED_STREAM, self.seed, k])))
-            for k in range(self.n_instances)
-        ]
+        self.device = resolve_device("cpu" if device is None else device)
+        self._gens = [random_stream(CORRELATED_STREAM, self.seed, k) for k in range(self.n_instances)]
         # which feature of each group leads (its gate decides for the group)
         self._lead = np.zeros(self.n_features, dtype=np.int64)
         self._rank = np.zeros(self.n_features, dtype=np.int64)
@@ -420,13 +416,31 @@ class CorrelatedFeatureSampler:
         return self.sample(batch_size)
 
 
-def correlated_pairs(n_instances: int, n_pairs: int, density: Any, *, seed: int = 0) -> CorrelatedFeatureSampler:
+def correlated_pairs(
+    n_instances: int,
+    n_pairs: int,
+    *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
+    seed: int = 0,
+) -> CorrelatedFeatureSampler:
     """``n_pairs`` pairs of features that are always active together (``2 n_pairs`` features)."""
     n_pairs = check_positive_int("n_pairs", n_pairs)
-    return CorrelatedFeatureSampler(n_instances, [("correlated", 2)] * n_pairs, density, seed=seed)
+    return CorrelatedFeatureSampler(
+        n_instances, [("correlated", 2)] * n_pairs, sparsity=sparsity, density=density, seed=seed
+    )
 
 
-def anticorrelated_pairs(n_instances: int, n_pairs: int, density: Any, *, seed: int = 0) -> CorrelatedFeatureSampler:
+def anticorrelated_pairs(
+    n_instances: int,
+    n_pairs: int,
+    *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
+    seed: int = 0,
+) -> CorrelatedFeatureSampler:
     """``n_pairs`` pairs of features that are never active together (``2 n_pairs`` features)."""
     n_pairs = check_positive_int("n_pairs", n_pairs)
-    return CorrelatedFeatureSampler(n_instances, [("anticorrelated", 2)] * n_pairs, density, seed=seed)
+    return CorrelatedFeatureSampler(
+        n_instances, [("anticorrelated", 2)] * n_pairs, sparsity=sparsity, density=density, seed=seed
+    )

@@ -15,6 +15,7 @@ from ._validate import as_float_tensor, check_real
 
 __all__ = [
     "antipodal_pairs",
+    "classify_extra_feature",
     "basis_alignment",
     "cosine_similarity_matrix",
     "dimensions_per_feature",
@@ -150,3 +151,30 @@ def n_monosemantic(W: Any, threshold: float = 0.9) -> torch.Tensor:
     neuron's squared weight. Returns ``[...]`` integers."""
     th = check_real("threshold", threshold, low=0.0, high=1.0)
     return (neuron_top_feature_fraction(W) >= th).sum(-1)
+
+
+def classify_extra_feature(
+    W: Any,
+    *,
+    norm_threshold: float = 0.5,
+    superposition_threshold: float = 0.25,
+) -> torch.Tensor:
+    """Phase code of the last (extra) feature for weights ``W`` ``[..., m, n]`` (chapter 5).
+
+    0 (not learned) if ``‖W_extra‖ < norm_threshold``; else 1 (superposition) if
+    ``Σ_{j≠extra} (Ŵ_extra·W_j)² > superposition_threshold``; else 2 (dedicated).
+    """
+    W = _weights(W)
+    check_real("norm_threshold", norm_threshold, low=0.0, low_open=True)
+    check_real("superposition_threshold", superposition_threshold, low=0.0, low_open=True)
+    if W.shape[-1] < 2:
+        raise ValueError(f"W must be [..., m, n] with n >= 2 features, got shape {tuple(W.shape)}")
+    extra = W[..., :, -1]
+    norm = extra.norm(dim=-1)
+    unit = extra / norm.clamp_min(1e-12)[..., None]
+    proj = torch.einsum("...m,...mn->...n", unit, W[..., :, :-1])
+    sup = (proj**2).sum(-1)
+    codes = torch.full(norm.shape, 2, dtype=torch.long)
+    codes[sup > superposition_threshold] = 1
+    codes[norm < norm_threshold] = 0
+    return codes

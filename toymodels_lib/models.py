@@ -18,8 +18,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_positive_int
-from .data import INIT_STREAM
+from ._types import Batch, Biases, PerInstance, Weights
+from ._validate import as_float_tensor, check_positive_int
+from .data import INIT_STREAM, random_stream
 
 __all__ = [
     "HiddenReLUModel",
@@ -27,16 +28,28 @@ __all__ = [
     "MODEL_KINDS",
     "ReLUOutputModel",
     "ToyModel",
+    "importance_weighted_loss",
     "make_model",
     "random_orthogonal",
 ]
+
+
+def importance_weighted_loss(output: Batch, target: Batch, importance: torch.Tensor) -> PerInstance:
+    """The paper's loss, the one definition the library uses: per instance,
+    ``mean over the batch of Σ_i I_i (target_i − output_i)²`` (a sum over features).
+
+    ``output`` and ``target`` are ``[instances, batch, features]``, ``importance`` is
+    ``[instances, features]``; returns ``[instances]``. The paper's own notebook takes the
+    mean over features instead, which is smaller by a factor ``n``.
+    """
+    return ((output - target) ** 2 * importance[:, None, :]).sum(-1).mean(-1)
 
 
 def _xavier_per_instance(n_instances: int, n_hidden: int, n_features: int, seed: int) -> torch.Tensor:
     std = (2.0 / (n_hidden + n_features)) ** 0.5
     out = np.empty((n_instances, n_hidden, n_features), dtype=np.float32)
     for k in range(n_instances):
-        g = np.random.Generator(np.random.SFC64(np.random.SeedSequence([INIT_STREAM, seed, k])))
+        g = random_stream(INIT_STREAM, seed, k)
         out[k] = g.standard_normal((n_hidden, n_features), dtype=np.float32) * std
     return torch.from_numpy(out)
 
@@ -112,10 +125,55 @@ class ToyModel(nn.Module):
         return None
 
     @torch.no_grad()
-    def loss(self, x: torch.Tensor, importance: torch.Tensor) -> torch.Tensor:
+    def loss(self, x: Batch, importance: torch.Tensor) -> PerInstance:
         """Importance-weighted loss per instance, ``E_x Σ_i I_i (x_i − x'_i)²``: ``[instances]``."""
-        out = self(x)
-        return ((out - x) ** 2 * importance[:, None, :]).sum(-1).mean(-1)
+        return importance_weighted_loss(self(x), x, importance)
+
+    @classmethod
+    def from_weights(cls, W: Weights, b: Biases | None = None, *, kind: str | None = None) -> "ToyModel":
+        """A model holding the given weights: the one way to set a model's weights by hand.
+
+        ``W`` is ``[instances, hidden, features]`` or one model's ``[hidden, features]``;
+        ``b`` (default zeros) is ``[instances, features]`` or ``[features]``. Call it on a
+        model class (``ReLUOutputModel.from_weights(W, b)``) or on ``ToyModel`` with
+        ``kind=`` (one of ``MODEL_KINDS``). The parameters keep ``W``'s dtype if it is a
+        floating-point tensor (float64 stays float64), else float32.
+        """
+        if kind is not None:
+            if kind not in MODEL_KINDS:
+                options = ", ".join(repr(k) for k in MODEL_KINDS)
+                raise ValueError(f"kind must be one of {options}, got {kind!r}")
+            if cls is not ToyModel and cls is not MODEL_KINDS[kind]:
+                raise ValueError(f"kind={kind!r} contradicts the class {cls.__name__}")
+            cls = MODEL_KINDS[kind]
+        elif cls is ToyModel or cls is _OutputModel:
+            raise TypeError(
+                "ToyModel.from_weights needs kind= (one of "
+                + ", ".join(repr(k) for k in MODEL_KINDS)
+                + "), or call it on a model class such as ReLUOutputModel"
+            )
+        dtype = W.dtype if isinstance(W, torch.Tensor) and W.is_floating_point() else torch.float32
+        w = as_float_tensor("W", W, min_dim=2, max_dim=3, dtype=dtype)
+        if w.dim() == 2:
+            w = w[None]
+        n_inst, m, n = w.shape
+        if m == 0 or n == 0:
+            raise ValueError(f"W must have at least one hidden dimension and one feature, got shape {tuple(W.shape)}")
+        if b is None:
+            bias = torch.zeros(n_inst, n, dtype=dtype)
+        else:
+            bias = as_float_tensor("b", b, min_dim=1, max_dim=2, dtype=dtype)
+            if bias.dim() == 1:
+                bias = bias[None]
+            if tuple(bias.shape) != (n_inst, n):
+                raise ValueError(
+                    f"b must have shape [{n}] or [{n_inst}, {n}] to match W of shape {tuple(w.shape)}, "
+                    f"got {tuple(bias.shape)}"
+                )
+        model = cls(n, m, n_inst, allow_expansion=True)
+        model.W = nn.Parameter(w.clone())
+        model.b = nn.Parameter(bias.clone())
+        return model
 
 
 class _OutputModel(ToyModel):
@@ -181,6 +239,7 @@ class HiddenReLUModel(ToyModel):
 
     kind = "hidden_relu"
     label = "ReLU hidden layer"
+    # (labels are used in titles and legends; plots look them up here, by kind)
 
     def hidden(self, x: torch.Tensor) -> torch.Tensor:
         return torch.relu(super().hidden(x))

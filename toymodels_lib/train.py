@@ -22,26 +22,33 @@ from typing import Any
 
 import torch
 
-from ._validate import check_choice, check_positive_int, check_real
+from ._types import Batch, PerInstance, Probability
+from ._validate import check_choice, check_positive_int, check_real, resolve_device, resolve_sparsity
 from .data import (
     EVAL_STREAM,
     FeatureSampler,
     broadcast_importance,
     broadcast_sparsity,
 )
-from .models import ToyModel, make_model
+from .models import ToyModel, importance_weighted_loss, make_model
 from .optim import FlatAdam
 
 __all__ = [
+    "DataSource",
     "Hook",
     "TrainConfig",
     "TrainResult",
     "evaluate_loss",
+    "fit",
     "lr_factor",
-    "resolve_device",
-    "train",
     "train_models",
 ]
+
+DataSource = Callable[[int], Batch]
+"""A callable that takes a batch size and returns ``[instances, batch, features]``."""
+
+Target = Callable[[Batch], Batch]
+"""A map from inputs to targets (``torch.abs`` for the absolute-value task)."""
 
 Hook = Callable[[int, ToyModel, torch.Tensor], None]
 """Called as ``hook(step, model, losses)`` every ``log_every`` steps and after the last step;
@@ -55,6 +62,10 @@ class TrainConfig:
     ``TrainConfig.paper()`` gives the paper notebook's settings (AdamW, lr 1e-3, 10,000
     steps, constant learning rate); with ``lr=1e-2`` and a few thousand steps the same
     structures appear in a fraction of the time.
+
+    ``bias_init="mean"`` starts every bias at its feature's mean ``p/2`` (the best constant
+    prediction) instead of zero (the paper's start); dense uniform-importance models reach
+    their optimum from there (chapter 6).
     """
 
     steps: int = 3000
@@ -70,6 +81,7 @@ class TrainConfig:
     eval_samples: int = 32768
     progress: bool = False
     analytic_grad: bool = True
+    bias_init: str = "zero"
 
     def __post_init__(self) -> None:
         check_positive_int("steps", self.steps)
@@ -88,6 +100,7 @@ class TrainConfig:
             self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")
         ):
             raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {self.device!r}")
+        check_choice("bias_init", self.bias_init, ("zero", "mean"))
         check_positive_int("log_every", self.log_every)
         check_positive_int("eval_samples", self.eval_samples)
         if not isinstance(self.progress, bool):
@@ -115,16 +128,6 @@ def lr_factor(step: int, config: TrainConfig) -> float:
     if config.schedule == "linear":
         return 1.0 - frac
     return 0.5 * (1.0 + math.cos(math.pi * frac))
-
-
-def resolve_device(device: str) -> torch.device:
-    """``"auto"`` picks CUDA when it is available, else the CPU."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} was asked for but CUDA is not available here")
-    return dev
 
 
 @dataclass
@@ -220,30 +223,45 @@ def _uses_analytic(model: ToyModel, config: TrainConfig, target: Any) -> bool:
     return [p for p in model.parameters()] == [model.W, model.b]
 
 
+def _check_model(model: Any) -> ToyModel:
+    if not isinstance(model, ToyModel):
+        raise TypeError(
+            f"model must be a ToyModel (make one with make_model or ToyModel.from_weights), got {type(model).__name__}"
+        )
+    return model
+
+
 @torch.no_grad()
 def evaluate_loss(
     model: ToyModel,
-    sparsity: Any,
-    importance: Any,
     *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
+    importance: Any = 1.0,
     n_samples: int = 32768,
     seed: int = 0,
     batch_size: int = 4096,
     stream_ids: Sequence[int] | None = None,
-    data: Callable[[int], torch.Tensor] | None = None,
-    target: Callable[[torch.Tensor], torch.Tensor] | None = None,
-) -> torch.Tensor:
-    """Per-instance loss ``[instances]`` on fresh samples from the evaluation stream."""
-    if not isinstance(model, ToyModel):
-        raise TypeError(f"model must be a ToyModel, got {type(model).__name__}")
+    data: DataSource | None = None,
+    target: Target | None = None,
+) -> PerInstance:
+    """Per-instance loss ``[instances]`` on fresh samples from the evaluation stream.
+
+    Give ``sparsity=`` or ``density=`` (or ``data=``, a batch source, instead of either).
+    """
+    model = _check_model(model)
     n_samples = check_positive_int("n_samples", n_samples)
     batch_size = check_positive_int("batch_size", batch_size)
+    if data is None:
+        sp = broadcast_sparsity(model.n_instances, model.n_features, sparsity=sparsity, density=density)
+    elif sparsity is not None or density is not None:
+        raise TypeError("give either data= or sparsity=/density=, not both")
     device = model.W.device
     imp = broadcast_importance(importance, model.n_instances, model.n_features).to(device)
     sampler = data or FeatureSampler(
         model.n_instances,
         model.n_features,
-        sparsity,
+        sparsity=sp,
         seed=seed,
         device=device,
         stream=EVAL_STREAM,
@@ -255,20 +273,31 @@ def evaluate_loss(
         size = min(batch_size, n_samples - done)
         x = sampler(size)
         y = target(x) if target is not None else x
-        total += ((model(x) - y) ** 2 * imp[:, None, :]).sum(-1).sum(-1)
+        total += importance_weighted_loss(model(x), y, imp) * size
         done += size
     return (total / n_samples).cpu()
 
 
-def train(
+def _check_config(config: Any) -> TrainConfig:
+    if config is None:
+        return TrainConfig()
+    if isinstance(config, dict):
+        raise TypeError(f"config must be a TrainConfig, got a dict; write TrainConfig(**{config!r})")
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    return config
+
+
+def fit(
     model: ToyModel,
-    sparsity: Any,
-    importance: Any,
-    config: TrainConfig | None = None,
     *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
+    importance: Any = 1.0,
+    config: TrainConfig | None = None,
     hooks: Sequence[Hook] = (),
-    data: Callable[[int], torch.Tensor] | None = None,
-    target: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    data: DataSource | None = None,
+    target: Target | None = None,
     n_seeds: int = 1,
 ) -> TrainResult:
     """Train every instance of ``model`` and return a :class:`TrainResult`.
@@ -277,8 +306,10 @@ def train(
     ----------
     model:
         Any :class:`~toymodels_lib.models.ToyModel`; its instances train side by side.
-    sparsity:
-        ``S`` in [0, 1): a number, ``[instances]`` or ``[instances, features]``.
+    sparsity, density:
+        Exactly one, as a keyword: ``S`` in [0, 1) or ``1 − S`` in (0, 1]; a number,
+        ``[instances]`` or ``[instances, features]``. With ``data=`` they only label the
+        result (give the data's own density, or leave both out for "unknown").
     importance:
         ``I_i``: a number, ``[features]`` or ``[instances, features]``.
     config:
@@ -294,11 +325,8 @@ def train(
     n_seeds:
         How many consecutive instances are seeds of one configuration (for :meth:`TrainResult.best`).
     """
-    if not isinstance(model, ToyModel):
-        raise TypeError(f"model must be a ToyModel, got {type(model).__name__}")
-    config = config or TrainConfig()
-    if not isinstance(config, TrainConfig):
-        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    model = _check_model(model)
+    config = _check_config(config)
     n_seeds = check_positive_int("n_seeds", n_seeds)
     if model.n_instances % n_seeds:
         raise ValueError(
@@ -308,12 +336,20 @@ def train(
         if not callable(h):
             raise TypeError(f"every hook must be callable, got {h!r}")
     n_inst, n_feat = model.n_instances, model.n_features
-    sp = broadcast_sparsity(sparsity, n_inst, n_feat)
+    if data is not None and sparsity is None and density is None:
+        sp = torch.full((n_inst, n_feat), float("nan"))
+    else:
+        sp = broadcast_sparsity(n_inst, n_feat, sparsity=sparsity, density=density)
     imp_cpu = broadcast_importance(importance, n_inst, n_feat)
     device = resolve_device(config.device)
+    if config.bias_init == "mean":
+        if data is not None:
+            raise ValueError("bias_init='mean' needs the sparse uniform data (its mean is p/2); it cannot be used with data=")
+        with torch.no_grad():
+            model.b.copy_(((1.0 - sp) / 2).to(model.b.dtype))
     model.to(device)
     imp = imp_cpu.to(device)
-    sampler = data or FeatureSampler(n_inst, n_feat, sp, seed=config.seed, device=device)
+    sampler = data or FeatureSampler(n_inst, n_feat, sparsity=sp, seed=config.seed, device=device)
 
     opt = FlatAdam(
         list(model.parameters()),
@@ -342,8 +378,7 @@ def train(
             opt.grad_views[1].copy_(db)
         else:
             y = target(x) if target is not None else x
-            out = model(x)
-            loss = ((out - y) ** 2 * imp[:, None, :]).sum(-1).mean(-1)
+            loss = importance_weighted_loss(model(x), y, imp)
             loss.sum().backward()
             opt.gather_grads()
             loss = loss.detach()
@@ -370,8 +405,8 @@ def train(
 
     losses = evaluate_loss(
         model,
-        sp,
-        imp_cpu,
+        sparsity=None if data is not None else sp,
+        importance=imp_cpu,
         n_samples=config.eval_samples,
         seed=config.seed,
         stream_ids=[k // n_seeds for k in range(n_inst)],
@@ -400,50 +435,55 @@ def train_models(
     kind: str,
     n_features: int,
     n_hidden: int,
-    sparsity: Any,
+    *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
     importance: Any = 1.0,
     config: TrainConfig | None = None,
-    *,
     n_seeds: int = 1,
     hooks: Sequence[Hook] = (),
 ) -> TrainResult:
     """Build and train one model per configuration, ``n_seeds`` seeds each, in one run.
 
-    ``sparsity`` gives one value per configuration (a number means one configuration);
-    ``importance`` is a number, ``[n_features]`` (shared) or ``[configurations, n_features]``.
-    The result keeps every seed; call ``.best()`` for the lowest-loss seed per configuration.
+    ``sparsity=`` or ``density=`` gives one value per configuration (a number means one
+    configuration; ``[configurations, n_features]`` for per-feature values); ``importance``
+    is a number, ``[n_features]`` (shared) or ``[configurations, n_features]``. The result
+    keeps every seed; call ``.best()`` for the lowest-loss seed per configuration.
 
-    >>> res = train_models("relu", 20, 5, [0.0, 0.9, 0.999], importance_decay(20, 0.7))
+    >>> res = train_models("relu", 20, 5, sparsity=[0.0, 0.9, 0.999], importance=importance_decay(20, 0.7))
     """
-    config = config or TrainConfig()
+    config = _check_config(config)
     n_seeds = check_positive_int("n_seeds", n_seeds)
     n_features = check_positive_int("n_features", n_features)
-    sp = torch.as_tensor(broadcast_sparsity_configs(sparsity, n_features))
+    sp = configuration_sparsity(n_features, sparsity=sparsity, density=density)
     n_configs = sp.shape[0]
     imp = broadcast_importance(importance, n_configs, n_features)
     model = make_model(kind, n_features, n_hidden, n_configs * n_seeds, seed=config.seed)
-    return train(
+    return fit(
         model,
-        sp.repeat_interleave(n_seeds, dim=0),
-        imp.repeat_interleave(n_seeds, dim=0),
-        config,
+        sparsity=sp.repeat_interleave(n_seeds, dim=0),
+        importance=imp.repeat_interleave(n_seeds, dim=0),
+        config=config,
         hooks=hooks,
         n_seeds=n_seeds,
     )
 
 
-def broadcast_sparsity_configs(sparsity: Any, n_features: int) -> torch.Tensor:
+def configuration_sparsity(
+    n_features: int, *, sparsity: Probability | None = None, density: Probability | None = None
+) -> torch.Tensor:
     """Sparsity per configuration as ``[configurations, n_features]``."""
-    from ._validate import check_sparsity
-
-    s = check_sparsity("sparsity", sparsity)
+    s = resolve_sparsity(sparsity, density)
+    name = "sparsity" if density is None else "density"
     if s.dim() == 0:
         s = s[None]
+    if s.numel() == 0:
+        raise ValueError(f"{name} must hold at least one configuration, got an empty list")
     if s.dim() == 1:
         return s[:, None].expand(s.shape[0], n_features).clone()
     if s.shape[1] != n_features:
         raise ValueError(
-            f"sparsity has shape {tuple(s.shape)}; per-feature sparsity must be "
+            f"{name} has shape {tuple(s.shape)}; per-feature values must be "
             f"[configurations, {n_features}]"
         )
     return s

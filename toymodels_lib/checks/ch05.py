@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 
 from .. import theory
-from ..phase import classify_extra_feature
+from ..metrics import classify_extra_feature
 from ._common import call_learner as _call
 from ._common import compare as _compare
 from ._common import passed as _passed

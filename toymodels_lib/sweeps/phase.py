@@ -1,4 +1,4 @@
-"""Phase diagrams of superposition: the 2-in-1 and 3-in-2 problems of the paper.
+"""Phase diagrams of superposition (chapter 5): the 2-in-1 and 3-in-2 problems of the paper.
 
 ``n`` features go through ``m = n − 1`` hidden dimensions of a ReLU-output model. The first
 ``n − 1`` features have importance 1; the last, the *extra* feature, has relative importance
@@ -28,12 +28,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._validate import as_float_tensor, check_choice, check_positive_int, check_real
-from .theory import PHASE_NAMES, three_in_two_phase, two_in_one_phase
-from .train import TrainConfig, train_models
+from .._validate import as_float_tensor, check_choice, check_positive_int, check_real
+from ..artifacts import load_artifact, save_artifact
+from ..metrics import classify_extra_feature
+from ..theory import PHASE_NAMES, three_in_two_phase, two_in_one_phase
+from ..train import TrainConfig, train_models
 
 __all__ = [
     "PHASE_ARTIFACT_VERSION",
+    "PHASE_SWEEP",
     "PHASE_NAMES",
     "PhaseDiagram",
     "classify_extra_feature",
@@ -46,6 +49,17 @@ __all__ = [
 
 PHASE_ARTIFACT_VERSION = 1
 """Version of the ``phase_2in1`` / ``phase_3in2`` artifacts' contents."""
+
+PHASE_SWEEP: dict[str, Any] = {
+    "n_grid": 10,
+    "n_seeds": 10,
+    "steps": 1500,
+    "batch_size": 512,
+    "lr": 1e-2,
+    "seed": 0,
+}
+"""The settings the shipped phase diagrams are made with: a 10 × 10 grid of relative
+importance (0.1–10) and density (1–0.01), 10 seeds per point, 1,500 steps of 512."""
 
 
 def phase_grid(
@@ -83,34 +97,7 @@ def phase_importance(n_features: int, relative_importance: Any) -> torch.Tensor:
     return imp
 
 
-def classify_extra_feature(
-    W: Any,
-    *,
-    norm_threshold: float = 0.5,
-    superposition_threshold: float = 0.25,
-) -> torch.Tensor:
-    """Phase code of the last (extra) feature for weights ``W`` ``[..., m, n]``.
-
-    0 (not learned) if ``‖W_extra‖ < norm_threshold``; else 1 (superposition) if
-    ``Σ_{j≠extra} (Ŵ_extra·W_j)² > superposition_threshold``; else 2 (dedicated).
-    """
-    W = as_float_tensor("W", W, min_dim=2)
-    check_real("norm_threshold", norm_threshold, low=0.0, low_open=True)
-    check_real("superposition_threshold", superposition_threshold, low=0.0, low_open=True)
-    if W.shape[-1] < 2:
-        raise ValueError(f"W must be [..., m, n] with n >= 2 features, got shape {tuple(W.shape)}")
-    extra = W[..., :, -1]
-    norm = extra.norm(dim=-1)
-    unit = extra / norm.clamp_min(1e-12)[..., None]
-    proj = torch.einsum("...m,...mn->...n", unit, W[..., :, :-1])
-    sup = (proj**2).sum(-1)
-    codes = torch.full(norm.shape, 2, dtype=torch.long)
-    codes[sup > superposition_threshold] = 1
-    codes[norm < norm_threshold] = 0
-    return codes
-
-
-def theory_phase(n_features: int, relative_importance: Any, density: Any) -> torch.Tensor:
+def theory_phase(n_features: int, relative_importance: Any, *, density: Any) -> torch.Tensor:
     """Closed-form phase of the extra feature on the grid ``[len(density), len(r)]``.
 
     ``n_features`` is 2 (the 2-in-1 problem) or 3 (3-in-2); the best of the candidate
@@ -195,7 +182,7 @@ class PhaseDiagram:
 
     def theory(self) -> np.ndarray:
         """Closed-form phase on the same grid, ``[P, R]``."""
-        return theory_phase(self.n_features, self.relative_importance, self.density).numpy()
+        return theory_phase(self.n_features, self.relative_importance, density=self.density).numpy()
 
     def agreement(self, rule: str = "majority", drop_worst: int = 1) -> float:
         """Fraction of grid points where the empirical phase equals the closed form."""
@@ -213,8 +200,6 @@ class PhaseDiagram:
 
     def save(self, path: str | Path, *, name: str | None = None) -> Path:
         """Write a pickle-free ``.npz`` artifact (arrays + configuration + seed)."""
-        from .artifacts import save_artifact
-
         name = name or f"phase_{self.n_features}in{self.n_hidden}"
         config = {
             "n_features": self.n_features,
@@ -236,8 +221,6 @@ class PhaseDiagram:
     @classmethod
     def load(cls, path: str | Path) -> "PhaseDiagram":
         """Read an artifact written by :meth:`save` (``allow_pickle=False``)."""
-        from .artifacts import load_artifact
-
         art = load_artifact(path, version=PHASE_ARTIFACT_VERSION)
         cfg = art.config
         return cls(
@@ -256,9 +239,9 @@ class PhaseDiagram:
 
 def train_phase_diagram(
     n_features: int = 2,
+    *,
     relative_importance: Any = None,
     density: Any = None,
-    *,
     n_hidden: int | None = None,
     n_seeds: int = 10,
     config: TrainConfig | None = None,
@@ -289,7 +272,9 @@ def train_phase_diagram(
     sparsity = (1.0 - p).repeat_interleave(R).float()  # density-major: config = i_p * R + i_r
     importance = phase_importance(n, r.float()).repeat(P, 1)
     start = time.perf_counter()
-    res = train_models("relu", n, m, sparsity.clamp_min(0.0), importance, config, n_seeds=n_seeds)
+    res = train_models(
+        "relu", n, m, sparsity=sparsity.clamp_min(0.0), importance=importance, config=config, n_seeds=n_seeds
+    )
     seconds = time.perf_counter() - start
     return PhaseDiagram(
         n_features=n,
