@@ -39,10 +39,7 @@ def linear():
 
 
 def _loss(kind, W, b, x, imp):
-    model = tm.make_model(kind, N, M).double()
-    with torch.no_grad():
-        model.W.copy_(W[None].double())
-        model.b.copy_(b[None].double())
+    model = tm.ToyModel.from_weights(W, b, kind=kind, dtype=torch.float64)
     return float(model.loss(x, imp)[0])
 
 

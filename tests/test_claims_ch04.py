@@ -100,9 +100,6 @@ def test_pentagon_k_sparse_losses(pentagon):
     assert float(L[1]) < 0.05 * L1_linear  # negative interference is clipped on 1-sparse inputs
     assert float(L[1]) < 0.1 * float(L[2])  # interference bites only with several active features
     total = float((tm.k_active_probabilities(5, 0.95) * L).sum())
-    model = tm.make_model("relu", 5, 2, 1)
-    with torch.no_grad():
-        model.W.copy_(W[None])
-        model.b.copy_(b[None])
+    model = tm.ReLUOutputModel.from_weights(W, b)
     direct = float(tm.evaluate_loss(model, sparsity=0.95, importance=1.0, n_samples=200_000, seed=1)[0])
     assert math.isclose(total, direct, rel_tol=0.05), (total, direct)

@@ -8,6 +8,8 @@ from toymodels_lib.models import (
     HiddenReLUModel,
     LinearModel,
     ReLUOutputModel,
+    ToyModel,
+    importance_weighted_loss,
     make_model,
 )
 
@@ -114,3 +116,40 @@ def test_random_orthogonal():
         random_orthogonal(0)
     with pytest.raises(ValueError, match="seed"):
         random_orthogonal(3, seed=-1)
+
+
+def test_from_weights_builds_the_given_model():
+    W = torch.tensor([[1.0, 0.0, -1.0], [0.0, 1.0, 0.0]])
+    b = torch.tensor([0.0, -0.1, 0.2])
+    m = ReLUOutputModel.from_weights(W, b)
+    assert isinstance(m, ReLUOutputModel) and m.n_instances == 1 and (m.n_hidden, m.n_features) == (2, 3)
+    assert torch.equal(m.W[0], W) and torch.equal(m.b[0], b) and m.W.dtype == torch.float32
+    x = torch.rand(1, 4, 3)
+    assert torch.allclose(m(x), torch.relu(x @ (W.T @ W) + b))
+    lin = ToyModel.from_weights(W[None].repeat(2, 1, 1), kind="linear", dtype=torch.float64)
+    assert lin.kind == "linear" and lin.n_instances == 2 and lin.W.dtype == torch.float64
+    assert torch.equal(lin.b, torch.zeros(2, 3, dtype=torch.float64))
+
+
+@pytest.mark.parametrize(
+    "call, err, words",
+    [
+        (lambda: ToyModel.from_weights(torch.ones(2, 3)), TypeError, "kind="),
+        (lambda: ToyModel.from_weights(torch.ones(2, 3), kind="tanh"), ValueError, "kind must be one of"),
+        (lambda: ReLUOutputModel.from_weights(torch.ones(2, 3), kind="linear"), ValueError, "contradicts"),
+        (lambda: ReLUOutputModel.from_weights(torch.ones(3)), ValueError, "W must have 2 to 3 dimensions"),
+        (lambda: ReLUOutputModel.from_weights(torch.ones(2, 3), torch.ones(4)), ValueError, "b must have shape"),
+        (lambda: ReLUOutputModel.from_weights(torch.ones(2, 3), dtype=torch.int64), ValueError, "dtype"),
+    ],
+)
+def test_from_weights_rejects_bad_input(call, err, words):
+    with pytest.raises(err, match=words):
+        call()
+
+
+def test_one_loss_function_is_the_papers():
+    out = torch.tensor([[[1.0, 0.0], [0.0, 0.0]]])
+    target = torch.tensor([[[0.0, 0.0], [0.0, 2.0]]])
+    imp = torch.tensor([[2.0, 0.5]])
+    # batch row 0: 2 * 1^2; row 1: 0.5 * 2^2 -> mean over the batch of the sums over features
+    assert importance_weighted_loss(out, target, imp).tolist() == [2.0]

@@ -130,14 +130,21 @@ class ToyModel(nn.Module):
         return importance_weighted_loss(self(x), x, importance)
 
     @classmethod
-    def from_weights(cls, W: Weights, b: Biases | None = None, *, kind: str | None = None) -> "ToyModel":
+    def from_weights(
+        cls,
+        W: Weights,
+        b: Biases | None = None,
+        *,
+        kind: str | None = None,
+        dtype: torch.dtype = torch.float32,
+    ) -> "ToyModel":
         """A model holding the given weights: the one way to set a model's weights by hand.
 
         ``W`` is ``[instances, hidden, features]`` or one model's ``[hidden, features]``;
         ``b`` (default zeros) is ``[instances, features]`` or ``[features]``. Call it on a
         model class (``ReLUOutputModel.from_weights(W, b)``) or on ``ToyModel`` with
-        ``kind=`` (one of ``MODEL_KINDS``). The parameters keep ``W``'s dtype if it is a
-        floating-point tensor (float64 stays float64), else float32.
+        ``kind=`` (one of ``MODEL_KINDS``). The parameters are ``dtype`` (float32, like a
+        trained model; ``torch.float64`` for exact comparisons).
         """
         if kind is not None:
             if kind not in MODEL_KINDS:
@@ -152,7 +159,8 @@ class ToyModel(nn.Module):
                 + ", ".join(repr(k) for k in MODEL_KINDS)
                 + "), or call it on a model class such as ReLUOutputModel"
             )
-        dtype = W.dtype if isinstance(W, torch.Tensor) and W.is_floating_point() else torch.float32
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
         w = as_float_tensor("W", W, min_dim=2, max_dim=3, dtype=dtype)
         if w.dim() == 2:
             w = w[None]
