@@ -166,3 +166,38 @@ def test_select_bad_index():
     res = train_models("linear", 4, 2, sparsity=[0.0, 0.5], importance=1.0, config=FAST)
     with pytest.raises(ValueError, match="index"):
         res.select([5])
+
+
+def test_a_run_that_does_not_learn_warns():
+    model = ReLUOutputModel(6, 2, n_instances=1)
+    with pytest.warns(RuntimeWarning, match="ended above where it started"):
+        fit(model, sparsity=0.5, config=FAST.with_(lr=10.0, schedule="constant", steps=200))
+
+
+def test_config_as_a_dict_is_refused_with_a_hint():
+    with pytest.raises(TypeError, match=r"TrainConfig\(\*\*"):
+        train_models("relu", 4, 2, sparsity=0.5, config={"steps": 3})
+
+
+def test_empty_sparsity_list_is_refused():
+    with pytest.raises(ValueError, match="at least one configuration"):
+        train_models("relu", 4, 2, sparsity=[])
+
+
+def test_probability_must_be_a_keyword_and_exactly_one():
+    with pytest.raises(TypeError):
+        train_models("relu", 4, 2, 0.5)
+    with pytest.raises(TypeError, match="exactly one"):
+        train_models("relu", 4, 2, sparsity=0.5, density=0.5)
+    with pytest.raises(TypeError, match="exactly one"):
+        train_models("relu", 4, 2)
+    a = train_models("relu", 4, 2, sparsity=0.75, config=FAST)
+    b = train_models("relu", 4, 2, density=0.25, config=FAST)
+    assert torch.equal(a.W, b.W)
+
+
+def test_bias_init_mean_starts_at_the_feature_mean():
+    seen = []
+    hook = lambda step, model, losses: seen.append(model.b.detach().clone()) if step == 0 else None  # noqa: E731
+    train_models("relu", 4, 2, density=[0.5, 0.1], config=FAST.with_(bias_init="mean", lr=1e-9), hooks=[hook])
+    assert torch.allclose(seen[0], torch.tensor([[0.25] * 4, [0.05] * 4]), atol=1e-6)

@@ -287,9 +287,6 @@ def sample_features(
     return sampler.sample(batch_size)
 
 
-DataSource = Callable[[int], torch.Tensor]
-"""A callable that takes a batch size and returns ``[instances, batch, features]``."""
-
 
 
 # --------------------------------------------------------------------------- correlated features

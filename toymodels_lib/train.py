@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -288,6 +289,22 @@ def _check_config(config: Any) -> TrainConfig:
     return config
 
 
+def _warn_if_not_learning(logged: list[torch.Tensor], config: TrainConfig) -> None:
+    """A run whose training loss ends clearly above where it started (by more than 10%, so
+    that batch noise around an optimum does not count) did not learn: say so."""
+    if len(logged) < 2:
+        return
+    worse = torch.nonzero(logged[-1] > 1.1 * logged[0]).flatten().tolist()
+    if worse:
+        shown = ", ".join(map(str, worse[:8])) + (" ..." if len(worse) > 8 else "")
+        warnings.warn(
+            f"the training loss of instance(s) {shown} ended above where it started "
+            f"(lr={config.lr:g}, {config.steps} steps): the run did not learn; try a smaller lr",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
 def fit(
     model: ToyModel,
     *,
@@ -402,6 +419,7 @@ def fit(
         batches.close()
     if bar is not None:
         bar.close()
+    _warn_if_not_learning(logged, config)
 
     losses = evaluate_loss(
         model,

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validate import as_float_tensor, check_choice, check_positive_int, check_real
+from .._validate import as_float_tensor, check_choice, check_density, check_positive_int, check_real
 from ..artifacts import load_artifact, save_artifact
 from ..metrics import classify_extra_feature
 from ..theory import PHASE_NAMES, three_in_two_phase, two_in_one_phase
@@ -260,11 +260,9 @@ def train_phase_diagram(
         relative_importance = r_def if relative_importance is None else relative_importance
         density = p_def if density is None else density
     r = as_float_tensor("relative_importance", relative_importance, max_dim=1, dtype=torch.float64).reshape(-1)
-    p = as_float_tensor("density", density, max_dim=1, dtype=torch.float64).reshape(-1)
+    p = check_density("density", density, max_dim=1, dtype=torch.float64).reshape(-1)
     if (r <= 0).any():
         raise ValueError(f"relative_importance must be > 0, got {float(r.min()):g}")
-    if ((p <= 0) | (p > 1)).any():
-        raise ValueError(f"density must be in (0, 1], got {p.tolist()}")
     config = config or TrainConfig(steps=2000)
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validate import check_choice, check_positive_int, check_real
+from .._validate import check_choice, check_density, check_positive_int, check_real
 from ..artifacts import Artifact
 from ..train import TrainConfig, train_models
 
@@ -74,8 +74,8 @@ def make_uniform_geometry(
         densities = uniform_geometry_densities(
             UNIFORM_GEOMETRY["n_densities"], UNIFORM_GEOMETRY["max_inverse_density"]
         )
-    dens = np.asarray(densities, dtype=np.float64)
-    if dens.ndim != 1 or dens.size == 0 or not np.all((dens > 0) & (dens <= 1)):
+    dens = check_density("densities", densities, max_dim=1, dtype=torch.float64).numpy()
+    if dens.ndim != 1 or dens.size == 0:
         raise ValueError(f"densities must be a non-empty list of numbers in (0, 1], got {densities!r}")
     check_choice("weight_dtype", weight_dtype, ("float16", "float32"))
     check_choice("bias_init", bias_init, ("mean", "zero"))
