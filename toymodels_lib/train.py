@@ -290,11 +290,16 @@ def _check_config(config: Any) -> TrainConfig:
 
 
 def _warn_if_not_learning(logged: list[torch.Tensor], config: TrainConfig) -> None:
-    """A run whose training loss ends clearly above where it started (by more than 10%, so
-    that batch noise around an optimum does not count) did not learn: say so."""
+    """A run whose training loss ends clearly above where it started did not learn: say so.
+
+    "Clearly": the mean of the last three logged losses is more than 1.5 times the mean of
+    the first three, so that batch noise around an optimum does not count.
+    """
     if len(logged) < 2:
         return
-    worse = torch.nonzero(logged[-1] > 1.1 * logged[0]).flatten().tolist()
+    k = min(3, len(logged) // 2)
+    first, last = torch.stack(logged[:k]).mean(0), torch.stack(logged[-k:]).mean(0)
+    worse = torch.nonzero(last > 1.5 * first).flatten().tolist()
     if worse:
         shown = ", ".join(map(str, worse[:8])) + (" ..." if len(worse) > 8 else "")
         warnings.warn(
