@@ -289,21 +289,18 @@ def _check_config(config: Any) -> TrainConfig:
     return config
 
 
-def _warn_if_not_learning(logged: list[torch.Tensor], config: TrainConfig) -> None:
-    """A run whose training loss ends clearly above where it started did not learn: say so.
+def _warn_if_not_learning(initial: torch.Tensor, final: torch.Tensor, config: TrainConfig) -> None:
+    """A run whose loss ends clearly above where it started did not learn: say so.
 
-    "Clearly": the mean of the last three logged losses is more than 1.5 times the mean of
-    the first three, so that batch noise around an optimum does not count.
+    ``initial`` is the training loss of the first step (the untrained model on one batch),
+    ``final`` the evaluated loss after training; "clearly" means by more than half, so that
+    the noise of one batch does not count.
     """
-    if len(logged) < 2:
-        return
-    k = min(3, len(logged) // 2)
-    first, last = torch.stack(logged[:k]).mean(0), torch.stack(logged[-k:]).mean(0)
-    worse = torch.nonzero(last > 1.5 * first).flatten().tolist()
+    worse = torch.nonzero(final > 1.5 * initial).flatten().tolist()
     if worse:
         shown = ", ".join(map(str, worse[:8])) + (" ..." if len(worse) > 8 else "")
         warnings.warn(
-            f"the training loss of instance(s) {shown} ended above where it started "
+            f"the loss of instance(s) {shown} ended above where it started "
             f"(lr={config.lr:g}, {config.steps} steps): the run did not learn; try a smaller lr",
             RuntimeWarning,
             stacklevel=3,
@@ -424,7 +421,6 @@ def fit(
         batches.close()
     if bar is not None:
         bar.close()
-    _warn_if_not_learning(logged, config)
 
     losses = evaluate_loss(
         model,
@@ -436,6 +432,7 @@ def fit(
         data=data,
         target=target,
     )
+    _warn_if_not_learning(logged[0], losses, config)
     return TrainResult(
         kind=model.kind,
         n_features=n_feat,
