@@ -49,7 +49,7 @@ from .theory import (
 )
 from .train import TrainConfig, TrainResult, evaluate_loss, train, train_models
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "k_active_probabilities",
