@@ -6,12 +6,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JB     := $(VENV)/bin/jupyter-book
 
-.PHONY: book test lab bench student artifacts clean help mathjax chromium
+.PHONY: book test publish lab bench student artifacts clean help mathjax chromium
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the website into _build/html (executes every notebook)"
 	@echo "make test   unit + claim tests, every notebook, the site with warnings as errors"
+	@echo "make publish  build the site as make test does and push it to the gh-pages branch"
 	@echo "make lab    JupyterLab on the notebooks"
 	@echo "make bench  time the trainer against a reference training loop"
 	@echo "make student  student copies of the notebooks (solutions removed) into student/"
@@ -32,6 +33,17 @@ test: $(STAMP) mathjax chromium
 	rm -rf _build/html
 	$(JB) build . -W -n --keep-going
 	$(PY) -m pytest -m site -q
+
+# Publishing by hand (the GitHub Actions workflow in .github/workflows/book.yml publishes
+# main on every push): the site is built as `make test` builds it (warnings are errors),
+# then ghp-import (pinned in requirements.txt) commits _build/html to the gh-pages branch,
+# adds .nojekyll (-n, so GitHub Pages serves the _static folders) and force-pushes the
+# branch to origin (-p -f).
+# The repository's Pages source must then be "Deploy from a branch: gh-pages".
+publish: $(STAMP) mathjax
+	rm -rf _build/html
+	$(JB) build . -W -n --keep-going
+	$(VENV)/bin/ghp-import -n -p -f _build/html
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab book/

@@ -89,7 +89,7 @@ from .sweeps import PhaseDiagram, load_or_train, train_phase_diagram
 # --- chapter 1's word vectors
 from .embeddings import WordVectors, generate_corpus, learn_embeddings, load_glove
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     # modules

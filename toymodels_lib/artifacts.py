@@ -5,7 +5,8 @@ An artifact is one ``.npz`` file (NumPy's zip of arrays; never a pickle) holding
 - the arrays (weights, biases, losses, densities, ...), and
 - one extra entry, ``__meta__``: a JSON string with the artifact's name, its version, the
   seed and the full configuration that produced it (sizes, densities, training settings,
-  library and torch versions, the command that made it).
+  library and torch versions, the command that made it). ``library_version`` is the
+  ``toymodels_lib.__version__`` that wrote the file.
 
 :func:`load_artifact` reads it with ``np.load(..., allow_pickle=False)``, so opening an
 artifact can never execute code. This module is the file format only; which sweeps the
@@ -150,8 +151,11 @@ def save_artifact(
                 "stored (never objects, which would need pickle)"
             )
         out[key] = arr
+    from . import __version__
+
     meta = {
         "format": ARTIFACT_FORMAT,
+        "library_version": __version__,
         "name": name,
         "version": version,
         "seed": seed,

@@ -23,9 +23,12 @@ path or bad markup writes nothing. ``validate`` prints one line per problem,
 ``<notebook>, cell <index> (id <id>): <what is wrong>`` (cells counted from 0, as in the
 notebook file), and exits with status 1 when there is any.
 
+A student copy records the book's version it was made from in its notebook metadata,
+``{"toymodels_book": {"version": toymodels_lib.__version__, "student_copy": true}}``.
+
 This module stands alone: it reads and writes notebooks with ``nbformat`` and imports
-nothing else from the library (the command line imports ``toymodels_lib.checks`` only to
-tell whether the checks a notebook calls exist).
+nothing else from the library but its ``__version__`` (the command line imports
+``toymodels_lib.checks`` only to tell whether the checks a notebook calls exist).
 """
 
 from __future__ import annotations
@@ -382,7 +385,10 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "<notebook>") -> nbf
     found, problems = parse_notebook(nb, name, min_exercises=0)
     if problems:
         raise MarkupError(problems)
+    from . import __version__
+
     out = copy.deepcopy(nb)
+    out.metadata["toymodels_book"] = {"version": __version__, "student_copy": True}
     by_solution = {e.solution_cell: e for e in found}
     for i, cell in enumerate(out.cells):
         if cell.cell_type == "code":
