@@ -11,11 +11,12 @@ import pytest
 
 import toymodels_lib
 from toymodels_lib import coursework as cw
+from toymodels_lib import sweeps
 from toymodels_lib.artifacts import load_artifact, save_artifact
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
-SHIPPED = sorted((BOOK / "data").glob("*.npz"))
+SHIPPED = sorted(sweeps.SHIPPED.glob("*.npz"))
 
 
 def _tiny_notebook() -> nbformat.NotebookNode:
@@ -71,4 +72,4 @@ def test_shipped_artifacts_carry_the_version_they_were_built_from(path):
 
 
 def test_there_are_shipped_artifacts():
-    assert SHIPPED, "book/data/*.npz"
+    assert SHIPPED, "toymodels_lib/sweeps/shipped/*.npz"
