@@ -128,3 +128,18 @@ def _bias_sign(result: dict[str, Any]) -> bool:
     b = result["relu"].b
     dense, sparse = b[_index(result, 1.0)].mean(), b[_index(result, 0.001)].mean()
     return bool(dense > 0 and sparse < 0)
+
+
+@claim(
+    "ch03.seeds-differ",
+    chapter=3,
+    statement="At 1−S = 0.3 the seeds land at clearly different losses (local minima), so the book keeps the lowest.",
+    paper="The paper reports the lowest-loss of several runs, since small models often end in local minima.",
+    section=SECTION,
+    criterion=at_least(0.05),
+    unit="(worst seed's loss above the best, relative)",
+    digits=2,
+)
+def _seeds_differ(result: dict[str, Any]) -> float:
+    losses = result["relu_all"].seed_losses()[_index(result, 0.3)]
+    return float(losses.max() / losses.min() - 1)
