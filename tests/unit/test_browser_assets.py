@@ -119,7 +119,7 @@ def test_css_uses_theme_variables_not_light_colours():
         assert f"var({var}" in css, var
     assert 'html[data-theme="dark"] .tmx' in css
     # the only literal colours are the feature palettes (checked for contrast in the browser test)
-    literal = re.findall(r"(?<![\w-])(#[0-9a-fA-F]{3,8}|white|rgb\()", css)
+    literal = re.findall(r"(?<![\w-])(#[0-9a-fA-F]{3,8}\b|white(?![\w-])|rgba?\(|hsla?\()", css)
     palette = re.findall(r"--tmx-c\d: (#[0-9a-f]{6});", css)
     assert len(palette) == 16
     assert sorted(literal) == sorted(palette)

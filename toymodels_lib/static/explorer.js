@@ -186,7 +186,7 @@
     );
     var decay = slider(
       "decay",
-      "importance decay r (I\u1d62 = r\u2071)",
+      "importance decay r",
       {min: "0.5", max: "1", step: "0.01", value: String(o.decay)},
       function (v) {
         return (+v).toFixed(2);
@@ -243,7 +243,8 @@
       {"class": "tmx-note"},
       "Best of " + o.seeds + " seed" + (o.seeds === 1 ? "" : "s") + ", trained in your browser: " +
         o.steps + " Adam steps of " + o.batch + " samples each (learning rate 0.01, cosine decay). " +
-        "Each spoke is a feature\u2019s direction W\u1d62 in the 2-D hidden space; the dashed circle has radius 1."
+        "Feature i has importance I\u1d62 = r\u2071. Each spoke is a feature\u2019s direction W\u1d62 in " +
+        "the 2-D hidden space; the dashed circle has radius 1."
     );
     box.appendChild(lossLine);
     box.appendChild(note);
