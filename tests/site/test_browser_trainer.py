@@ -384,3 +384,27 @@ def test_two_explorers_on_one_page_work_independently(browser):
         watch.assert_clean()
     finally:
         watch.close()
+
+
+def test_explorer_reports_settings_moved_during_training(browser):
+    w = browser_explorer(n=5, density=0.05, steps=4000, autorun=False)
+    watch = PageWatch(browser)
+    page = watch.page
+    root = f"#{w.id}"
+    try:
+        page.set_content(f"<!doctype html><html data-theme='light'><head><style>{THEME_CSS}</style></head>"
+                         f"<body>{w.html}</body></html>")
+        assert page.get_attribute(root, "data-state") == "idle"
+        assert "press Train" in page.text_content(f"{root} svg")
+        page.click(f"{root} button.tmx-train")
+        page.wait_for_selector(f"{root}[data-state=training]")
+        page.focus(f"{root} input[name=decay]")
+        page.keyboard.press("Home")  # decay 0.5 while the decay-1 models train
+        page.wait_for_selector(f"{root}[data-state=done]", timeout=60_000)
+        assert "r = 1.00" in page.inner_text(f"{root} .tmx-loss")  # the picture's settings
+        assert "settings changed meanwhile" in page.inner_text(f"{root} .tmx-status")
+        page.keyboard.press("End")  # back to the trained settings
+        assert page.inner_text(f"{root} .tmx-status").startswith("Done: best of 4 seeds")
+        watch.assert_clean()
+    finally:
+        watch.close()

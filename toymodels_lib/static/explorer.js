@@ -256,6 +256,7 @@
 
     var token = 0;
     var trained = null; // settings of the picture shown
+    var doneText = "";
 
     function settings() {
       var n = +nFeat.input.value;
@@ -278,7 +279,7 @@
     function markStale() {
       if (trained && target.getAttribute("data-state") !== "training") {
         status.textContent = sameSettings(trained, settings())
-          ? ""
+          ? doneText
           : "Settings changed: press Train to train with them.";
       }
     }
@@ -361,17 +362,17 @@
       tableWrap.appendChild(t);
     }
 
-    function finish(res) {
-      trained = settings();
-      trained.n = res.n;
-      trained.density = res.density;
+    function finish(res, cfg) {
+      trained = cfg;
       draw(res);
       figure.setAttribute("aria-busy", "false");
       progress.value = 1;
       lossLine.textContent = "loss L = " + fmt(res.loss, 4) + " (n = " + res.n + ", 1 \u2212 S = " +
-        fmt(res.density, 3) + ", r = " + trained.importanceDecay.toFixed(2) + ")";
-      status.textContent = "Done: best of " + res.seeds + " seed" + (res.seeds === 1 ? "" : "s") +
+        fmt(res.density, 3) + ", r = " + cfg.importanceDecay.toFixed(2) + ")";
+      doneText = "Done: best of " + res.seeds + " seed" + (res.seeds === 1 ? "" : "s") +
         ", trained in your browser in " + (res.ms / 1000).toFixed(1) + " s.";
+      status.textContent = doneText +
+        (sameSettings(cfg, settings()) ? "" : " The settings changed meanwhile: press Train to use them.");
       target.setAttribute("data-runs", String(+target.getAttribute("data-runs") + 1));
       target.setAttribute("data-state", "done");
       controller.result = res;
@@ -411,7 +412,7 @@
           } while (!bt.done && now() - t0 < SLICE_MS);
           progress.value = bt.progress;
           if (bt.done) {
-            finish(bt.result());
+            finish(bt.result(), cfg);
           } else {
             setTimeout(slice, 0);
           }
