@@ -20,12 +20,15 @@ from .data import (
 )
 from .embeddings import WordVectors, generate_corpus, learn_embeddings, load_glove
 from .metrics import (
+    angular_gaps,
     antipodal_pairs,
     basis_alignment,
     cosine_similarity_matrix,
     dimensions_per_feature,
     feature_dimensionality,
+    feature_groups,
     feature_norms,
+    group_coordinates,
     interference,
     n_antipodal,
     n_monosemantic,
@@ -74,6 +77,7 @@ __all__ = [
     "WordVectors",
     "TrainConfig",
     "TrainResult",
+    "angular_gaps",
     "antipodal_pairs",
     "basis_alignment",
     "checks",
@@ -83,7 +87,9 @@ __all__ = [
     "dimensions_per_feature",
     "evaluate_loss",
     "feature_dimensionality",
+    "feature_groups",
     "feature_norms",
+    "group_coordinates",
     "importance_decay",
     "interference",
     "make_model",
