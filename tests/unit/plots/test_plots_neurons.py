@@ -1,8 +1,4 @@
-"""plots.plot_neuron_weights: one panel per model, titles from the configuration."""
-
-import matplotlib
-
-matplotlib.use("Agg")
+"""plots.neurons: stacked neuron weights, loss changes under basis transformations, basis alignment."""
 
 import matplotlib.pyplot as plt
 import pytest
@@ -38,3 +34,9 @@ def test_plot_neuron_weights_bad_input(result):
         plots.plot_neuron_weights(torch.zeros(3, 6))
     with pytest.raises(TypeError, match="sort_neurons"):
         plots.plot_neuron_weights(result, sort_neurons="yes")
+
+
+def test_neuron_panels_are_titled_with_the_model_label(result):
+    fig = plots.plot_neuron_weights(result)
+    assert fig.axes[0].get_title().startswith("ReLU hidden layer\n")
+    plt.close(fig)

@@ -1,15 +1,13 @@
-"""The figures build, carry generated titles and labels, and reject bad input."""
+"""plots.superposition: the WᵀW grid, feature counts, loss history and capacity figures."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from toymodels_lib import plots  # noqa: E402
-from toymodels_lib.data import importance_decay  # noqa: E402
-from toymodels_lib.train import TrainConfig, train_models  # noqa: E402
+import toymodels_lib as tm
+from toymodels_lib import plots
+from toymodels_lib.data import importance_decay
+from toymodels_lib.train import TrainConfig, train_models
 
 CFG = TrainConfig(steps=30, batch_size=64, eval_samples=256)
 
@@ -50,11 +48,6 @@ def test_other_plots(results):
     plt.close(fig)
 
 
-def test_labels():
-    assert plots.density_label(0.0009999) == "1−S = 0.001"
-    assert plots.model_title("relu", 0.03) == "ReLU output\n1−S = 0.03"
-
-
 def test_bad_input(results):
     with pytest.raises(TypeError, match="TrainResult"):
         plots.plot_superposition_grid([])
@@ -79,21 +72,27 @@ def test_superposition_grid_wraps_into_rows(results):
         plots.plot_superposition_grid([lin, relu], ncols=0)
 
 
-def test_polytope_benefit_plot():
-    import torch
-
-    from toymodels_lib import theory
-
-    inv = torch.logspace(0, 1, 12, dtype=torch.float64)
-    names = ["dedicated dimension", "triangle", "digon"]
-    benefit = {n: theory.polytope_benefit(n, 1 - 1 / inv)["benefit"] for n in names}
-    fig = plots.plot_polytope_benefit(inv, benefit)
-    assert len(fig.axes) == 2  # all sparsities and the zoom on 1/(1-S) <= 2
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == names
+def test_capacity_plot():
+    a = tm.train_models("relu", 8, 2, [0.0, 0.99], tm.importance_decay(8, 0.7), CFG)
+    b = tm.train_models("relu", 16, 4, [0.0, 0.99], tm.importance_decay(16, 0.9), CFG)
+    fig = plots.plot_capacity_vs_density([a, b])
+    left, right = fig.axes
+    assert left.get_xscale() == "log" and "m" in left.get_ylabel() and "F" in right.get_ylabel()
+    labels = [t.get_text() for t in right.get_legend().get_texts()]
+    assert labels[0].startswith("n = 8, m = 2") and "0.7^i" in labels[0]
+    assert labels[1].startswith("n = 16, m = 4")
+    assert len(left.get_lines()) == 3  # two sweeps and the line at 1
     plt.close(fig)
-    with pytest.raises(ValueError, match="one value per 1/\\(1-S\\)"):
-        plots.plot_polytope_benefit(inv, {"digon": benefit["digon"][:5]})
-    with pytest.raises(ValueError, match="inverse_density"):
-        plots.plot_polytope_benefit([0.5, 1.0], {"digon": [1.0, 1.0]})
-    with pytest.raises(TypeError, match="non-empty dict"):
-        plots.plot_polytope_benefit(inv, {})
+    with pytest.raises(TypeError, match="TrainResult"):
+        plots.plot_capacity_vs_density([])
+    with pytest.raises(ValueError, match="threshold"):
+        plots.plot_capacity_vs_density(a, threshold=-1)
+
+
+def test_titles_use_the_model_classes_labels(results):
+    _, relu = results
+    fig = plots.plot_loss_history(relu)
+    assert fig.axes[0].get_title() == "Training loss, ReLU output models"
+    plt.close(fig)
+    with pytest.raises(TypeError, match="TrainResult"):
+        plots.plot_loss_history(torch.zeros(3, 8))

@@ -1,16 +1,13 @@
-"""The 2-D feature-spoke plot and the capacity plot: titles from the configuration, bad input."""
+"""plots.directions: 2-D feature spokes and grouped feature directions."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-import toymodels_lib as tm  # noqa: E402
-from toymodels_lib import plots  # noqa: E402
+import toymodels_lib as tm
+from toymodels_lib import plots
 
 CFG = tm.TrainConfig(steps=20, batch_size=64, eval_samples=256)
 
@@ -70,18 +67,26 @@ def test_spokes_bad_input(five_in_two):
         plots.plot_feature_spokes(five_in_two, panel_size=0)
 
 
-def test_capacity_plot():
-    a = tm.train_models("relu", 8, 2, [0.0, 0.99], tm.importance_decay(8, 0.7), CFG)
-    b = tm.train_models("relu", 16, 4, [0.0, 0.99], tm.importance_decay(16, 0.9), CFG)
-    fig = plots.plot_capacity_vs_density([a, b])
-    left, right = fig.axes
-    assert left.get_xscale() == "log" and "m" in left.get_ylabel() and "F" in right.get_ylabel()
-    labels = [t.get_text() for t in right.get_legend().get_texts()]
-    assert labels[0].startswith("n = 8, m = 2") and "0.7^i" in labels[0]
-    assert labels[1].startswith("n = 16, m = 4")
-    assert len(left.get_lines()) == 3  # two sweeps and the line at 1
+def _two_models():
+    W = torch.zeros(2, 2, 3)
+    W[:, 0, 0] = 1.0
+    W[:, 1, 1], W[:, 1, 2] = 1.0, -1.0
+    return W
+
+
+def test_feature_directions():
+    fig = plots.plot_feature_directions(_two_models(), ["a", "b"], groups=[[0], [1, 2]], group_labels=["x", "y"])
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    spokes = [line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith("spoke")]
+    assert len(spokes) == 3 and spokes[1].get_color() == spokes[2].get_color() != spokes[0].get_color()
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["x", "y"]
     plt.close(fig)
-    with pytest.raises(TypeError, match="TrainResult"):
-        plots.plot_capacity_vs_density([])
-    with pytest.raises(ValueError, match="threshold"):
-        plots.plot_capacity_vs_density(a, threshold=-1)
+
+
+def test_feature_directions_bad_input():
+    W = _two_models()
+    with pytest.raises(ValueError):
+        plots.plot_feature_directions(W, ["a"])
+    with pytest.raises(ValueError):
+        plots.plot_feature_directions(torch.zeros(2, 3, 3), ["a", "b"])
