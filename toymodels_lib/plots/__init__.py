@@ -8,7 +8,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
-from .directions import plot_feature_directions, plot_feature_spokes
+from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .geometry import (
     plot_dimensionality_histogram,
     plot_dimensions_per_feature,
@@ -16,12 +16,13 @@ from .geometry import (
     plot_polytope_benefit,
     plot_polytopes,
 )
-from .neurons import plot_neuron_weights
-from .phase import PHASE_COLORS, plot_phase_diagram
+from .neurons import plot_basis_alignment, plot_neuron_weights, plot_transform_loss_changes
+from .phase import PHASE_COLORS, plot_candidate_losses, plot_phase_diagram
 from .style import FIGSIZE, GRAM_CMAP, STYLE, SUPERPOSITION_CMAP, density_label, kind_label, model_title
 from .superposition import (
     plot_capacity_vs_density,
     plot_loss_history,
+    plot_one_sparse_response,
     plot_represented_vs_density,
     plot_superposition_grid,
 )
@@ -35,6 +36,8 @@ __all__ = [
     "density_label",
     "kind_label",
     "model_title",
+    "plot_basis_alignment",
+    "plot_candidate_losses",
     "plot_capacity_vs_density",
     "plot_dimensionality_histogram",
     "plot_dimensions_per_feature",
@@ -43,9 +46,13 @@ __all__ = [
     "plot_feature_spokes",
     "plot_loss_history",
     "plot_neuron_weights",
+    "plot_one_sparse_response",
     "plot_phase_diagram",
     "plot_polytope_benefit",
     "plot_polytopes",
+    "plot_probe_projection",
     "plot_represented_vs_density",
     "plot_superposition_grid",
+    "plot_transform_loss_changes",
+    "plot_word_offsets",
 ]

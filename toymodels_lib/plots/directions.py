@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib
@@ -11,12 +11,14 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .._validate import check_real
+from .._validate import as_float_tensor, check_real
 from .style import STYLE, bare_square, importance_note, is_result, model_title, weights_stack
 
 __all__ = [
     "plot_feature_directions",
     "plot_feature_spokes",
+    "plot_probe_projection",
+    "plot_word_offsets",
 ]
 
 
@@ -154,4 +156,97 @@ def plot_feature_directions(
             fig.legend(handles, group_labels, loc="outside lower center", ncol=min(4, len(group_labels)), frameon=False)
         if suptitle:
             fig.suptitle(suptitle)
+    return fig
+
+
+def plot_word_offsets(
+    points: Mapping[str, Any],
+    pairs: Mapping[str, Sequence[tuple[str, str]]],
+    *,
+    colours: Sequence[str] = ("tab:red", "tab:blue"),
+    xlabel: str = "principal component 1",
+    ylabel: str = "principal component 2",
+    title: str | None = None,
+) -> Figure:
+    """Words as labelled points in a plane, and offsets between them as arrows.
+
+    ``points`` maps each word to its 2-D position (a projection of its vector, say on two
+    principal components). ``pairs`` maps a legend label to a list of ``(from, to)`` word
+    pairs; each pair is an arrow from ``from`` to ``to``, all arrows of one label in one
+    colour (``colours``, in order). Parallel arrows of equal length are an offset the
+    vectors share: a linear representation of that attribute.
+    """
+    if not isinstance(points, Mapping) or not points:
+        raise TypeError("points must be a non-empty dict: word -> 2-D position")
+    pos = {}
+    for word, p in points.items():
+        v = as_float_tensor(f"points[{word!r}]", p, min_dim=1, max_dim=1)
+        if v.shape[0] != 2:
+            raise ValueError(f"points[{word!r}] must be a 2-D position, got shape {tuple(v.shape)}")
+        pos[word] = v.numpy()
+    if not isinstance(pairs, Mapping) or not pairs:
+        raise TypeError("pairs must be a non-empty dict: label -> list of (from, to) word pairs")
+    if isinstance(colours, str) or len(colours) < len(pairs):
+        raise ValueError(f"colours must list at least {len(pairs)} colours (one per entry of pairs), got {colours!r}")
+    for label, group in pairs.items():
+        for pair in group:
+            if len(pair) != 2 or any(w not in pos for w in pair):
+                raise ValueError(f"pairs[{label!r}] holds {pair!r}: each pair must be two words of points")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.2, 4.6), layout="constrained")
+        for (label, group), colour in zip(pairs.items(), colours, strict=False):
+            for u, v in group:
+                ax.annotate("", xy=pos[v], xytext=pos[u],
+                            arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5})
+            ax.plot([], [], color=colour, label=label)
+        for w, (x, y) in pos.items():
+            ax.plot(x, y, "o", color="black", ms=4)
+            ax.annotate(w, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=9)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title or f"{len(pos)} words in a plane")
+        ax.legend(frameon=False, loc="best")
+    return fig
+
+
+def plot_probe_projection(
+    words: Sequence[str],
+    projection: Any,
+    positive: Any,
+    *,
+    threshold: float,
+    held_out: Sequence[str] = (),
+    colours: tuple[str, str] = ("tab:blue", "tab:red"),
+    xlabel: str = "projection on the probe's direction",
+    title: str | None = None,
+) -> Figure:
+    """Each word's projection on a probe direction, one bar per word, sorted.
+
+    ``projection`` holds one number per word; ``positive`` marks the words of the class the
+    probe points to (their bars in ``colours[1]``, the others in ``colours[0]``). Words in
+    ``held_out`` (not used to fit the probe) are hatched and marked in their label; the
+    dashed line is the probe's ``threshold``. A probe that generalises separates the
+    colours at the line, held-out words included.
+    """
+    if isinstance(words, str) or not isinstance(words, Sequence) or not words:
+        raise TypeError("words must be a non-empty list of strings")
+    proj = as_float_tensor("projection", projection, min_dim=1, max_dim=1).numpy()
+    if proj.shape[0] != len(words):
+        raise ValueError(f"projection has {proj.shape[0]} values for {len(words)} words")
+    pos = np.asarray(positive).reshape(-1)
+    if pos.shape[0] != len(words):
+        raise ValueError(f"positive has {pos.shape[0]} entries for {len(words)} words")
+    threshold = check_real("threshold", threshold)
+    held = set(held_out)
+    order = np.argsort(proj)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 4.6), layout="constrained")
+        for rank, i in enumerate(order):
+            ax.barh(rank, proj[i], color=colours[1] if pos[i] else colours[0],
+                    hatch="//" if words[i] in held else None, edgecolor="white")
+        ax.set_yticks(range(len(words)), [words[i] + (" (held out)" if words[i] in held else "") for i in order],
+                      fontsize=8)
+        ax.axvline(threshold, color="black", lw=0.8, ls="--")
+        ax.set_xlabel(xlabel)
+        ax.set_title(title or f"Projection of {len(words)} words on a probe direction")
     return fig

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib.figure import Figure
 
 from .. import metrics
-from .style import STYLE, ResultLike, importance_note, model_columns, model_title, results_list
+from .._validate import as_float_tensor, check_real
+from .style import FIGSIZE, STYLE, ResultLike, importance_note, model_columns, model_title, results_list
 
-__all__ = ["plot_neuron_weights"]
+__all__ = ["plot_basis_alignment", "plot_neuron_weights", "plot_transform_loss_changes"]
 
 
 def plot_neuron_weights(
@@ -77,4 +80,75 @@ def plot_neuron_weights(
             or f"Neuron weights: n = {n_features} features, m = {r0.n_hidden} neurons"
             + importance_note(r0.importance[0])
         )
+    return fig
+
+
+def _labelled_values(name: str, table: Any) -> dict[str, np.ndarray]:
+    """``table`` (label -> number or list of numbers) as label -> 1-D float array; errors name ``name``."""
+    if not isinstance(table, Mapping) or not table:
+        raise TypeError(f"{name} must be a non-empty dict: label -> values")
+    return {str(k): as_float_tensor(f"{name}[{k!r}]", v, max_dim=1, dtype=torch.float64).reshape(-1).numpy()
+            for k, v in table.items()}
+
+
+def plot_transform_loss_changes(
+    changes: Mapping[str, Sequence[float]],
+    *,
+    floor: float = 1e-17,
+    ylabel: str = "|loss after − loss before| / loss before",
+    title: str | None = None,
+) -> Figure:
+    """Relative loss changes under transformations of the hidden space, one column of dots per kind.
+
+    ``changes`` maps a label (``"linear, rotation"``, say) to the relative changes
+    ``|L(QW) − L(W)| / L(W)`` for a set of transformations ``Q``. The y axis is logarithmic;
+    exact zeros (a loss that does not change at all) are drawn at ``floor``, marked by a
+    dotted line. A model whose basis is not privileged changes only by rounding under a
+    rotation; a privileged basis shows changes of order 1.
+    """
+    values = _labelled_values("changes", changes)
+    floor = check_real("floor", floor, low=0.0, low_open=True)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        for k, vals in enumerate(values.values()):
+            jitter = np.linspace(-0.15, 0.15, len(vals))
+            ax.plot(k + jitter, np.maximum(vals, floor), "o", alpha=0.7)
+        ax.axhline(floor, color="gray", lw=0.6, ls=":")
+        ax.text(0.5, floor * 3, f"exactly 0 (drawn at {floor:.0e})", ha="center", va="bottom", fontsize=8,
+                color="gray")
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(values)), list(values))
+        ax.set_ylabel(ylabel)
+        ax.set_title(title or "Relative change of the loss under transformations of the hidden space")
+    return fig
+
+
+def plot_basis_alignment(
+    alignment: Mapping[str, float],
+    *,
+    colours: Sequence[str] | None = None,
+    xlabel: str = r"mean over represented features of $\max_j W_{ji}^2 / \sum_j W_{ji}^2$",
+    title: str | None = None,
+) -> Figure:
+    """Mean basis alignment of several models (or baselines), one horizontal bar each, first at the top.
+
+    ``alignment`` maps a label to a number in [0, 1] (from
+    :func:`toymodels_lib.metrics.basis_alignment`: 1 when features lie along neurons);
+    ``colours`` gives one colour per bar (default all ``tab:blue``).
+    """
+    values = _labelled_values("alignment", alignment)
+    if any(v.size != 1 for v in values.values()):
+        raise ValueError("alignment must map each label to one number")
+    if colours is None:
+        colours = ["tab:blue"] * len(values)
+    if isinstance(colours, str) or len(colours) != len(values):
+        raise ValueError(f"colours must list {len(values)} colours (one per bar), got {colours!r}")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 3.2), layout="constrained")
+        ax.barh(range(len(values)), [float(v[0]) for v in values.values()], color=list(colours))
+        ax.set_yticks(range(len(values)), list(values))
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title or "Basis alignment")
     return fig

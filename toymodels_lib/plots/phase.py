@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .style import STYLE, SUPERPOSITION_CMAP
+from .._validate import as_float_tensor, check_real
+from .style import FIGSIZE, STYLE, SUPERPOSITION_CMAP, density_axis
 
-__all__ = ["PHASE_COLORS", "plot_phase_diagram"]
+__all__ = ["PHASE_COLORS", "plot_candidate_losses", "plot_phase_diagram"]
 
 PHASE_COLORS: tuple[str, str, str] = ("#e8e8e8", matplotlib.colormaps[SUPERPOSITION_CMAP](0.9), matplotlib.colormaps[SUPERPOSITION_CMAP](0.05))
 """Colours of the extra feature's phases: not learned (light grey), superposition (yellow,
@@ -95,4 +98,47 @@ def plot_phase_diagram(
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=8)
         if title:
             fig.suptitle(title)
+    return fig
+
+
+def plot_candidate_losses(
+    density: Any,
+    losses: Mapping[str, Any],
+    *,
+    boundary: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The expected loss of each candidate solution, divided by the density, against density.
+
+    ``losses`` maps a candidate's name to its expected loss at each ``density`` ``[P]``
+    (from :func:`toymodels_lib.theory.two_in_one_candidate_losses`, say). The thick pale
+    line is the best candidate at each density; where it switches from one candidate to
+    another the model's solution changes abruptly. ``boundary``: a density marked by a
+    dotted line (the closed-form phase boundary).
+    """
+    p = as_float_tensor("density", density, min_dim=1, max_dim=1, dtype=torch.float64)
+    if p.numel() < 2 or (p <= 0).any() or (p > 1).any():
+        raise ValueError(f"density must hold at least two values in (0, 1] (log axis), got shape {tuple(p.shape)}")
+    if not isinstance(losses, Mapping) or not losses:
+        raise TypeError("losses must be a non-empty dict: candidate name -> loss at each density")
+    values = {}
+    for name, v in losses.items():
+        t = as_float_tensor(f"losses[{name!r}]", v, min_dim=1, max_dim=1, dtype=torch.float64)
+        if t.shape != p.shape:
+            raise ValueError(f"losses[{name!r}] has shape {tuple(t.shape)}, expected {tuple(p.shape)} (one per density)")
+        values[name] = t
+    best = torch.stack(list(values.values())).min(dim=0).values
+    if boundary is not None:
+        boundary = check_real("boundary", boundary, low=0.0, high=1.0, low_open=True)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        for name, v in values.items():
+            ax.plot(p.numpy(), (v / p).numpy(), label=name)
+        ax.plot(p.numpy(), (best / p).numpy(), color="black", lw=2.5, alpha=0.35, label="best candidate")
+        if boundary is not None:
+            ax.axvline(boundary, color="gray", ls=":", lw=1)
+        density_axis(ax, "feature density $1-S$ (sparser →)")
+        ax.set_ylabel("expected loss / density")
+        ax.set_title(title or "Candidate solutions: expected loss against density")
+        ax.legend(frameon=False)
     return fig

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from .. import metrics
-from .._validate import check_positive_int, check_real
+from .._validate import as_float_tensor, check_positive_int, check_real
 from .style import (
     FIGSIZE,
     GRAM_CMAP,
@@ -31,6 +33,7 @@ from .style import (
 __all__ = [
     "plot_capacity_vs_density",
     "plot_loss_history",
+    "plot_one_sparse_response",
     "plot_represented_vs_density",
     "plot_superposition_grid",
 ]
@@ -184,4 +187,43 @@ def plot_capacity_vs_density(
         right.set_title(r"$\|W\|_F^2$ per hidden dimension")
         right.legend(frameon=False, fontsize=8)
         fig.suptitle(f"{kind_label(rs[0].kind)} models: how many features fit, against sparsity")
+    return fig
+
+
+def plot_one_sparse_response(
+    W: Any, b: Any, *, feature: int = 0, n_values: int = 101, title: str | None = None
+) -> Figure:
+    """Every output of a ReLU-output model when one feature is active alone, against its value.
+
+    ``W`` is one model ``[m, n]`` and ``b`` its biases ``[n]``. With feature ``i`` active at
+    value ``x`` (from 0 to 1), output ``j`` is ``ReLU(x W_j·W_i + b_j)``: drawn solid, its
+    pre-activation dashed, the active feature's thickest; the dotted diagonal is the target
+    for feature ``i``. Legend entries give each ``W_j·W_i``.
+    """
+    w = as_float_tensor("W", W, min_dim=2, max_dim=2)
+    n = w.shape[1]
+    bias = as_float_tensor("b", b, min_dim=1, max_dim=1)
+    if bias.shape[0] != n:
+        raise ValueError(f"b must hold one bias per feature ({n}), got shape {tuple(bias.shape)}")
+    i = check_positive_int("feature", feature, minimum=0)
+    if i >= n:
+        raise ValueError(f"feature must be a feature number in [0, {n}), got {feature}")
+    n_values = check_positive_int("n_values", n_values, minimum=2)
+    x = torch.linspace(0, 1, n_values)
+    gram = w.T @ w
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        for j in range(n):
+            pre = x * gram[i, j] + bias[j]
+            colour = plt.get_cmap("tab10")(j % 10)
+            label = (f"feature {i} (active)" if j == i
+                     else f"feature {j}: $W_{j}\\cdot W_{i}$ = {float(gram[i, j]):.2f}")
+            ax.plot(x, torch.relu(pre), color=colour, lw=max(0.8, 3.2 - 0.5 * j), label=label)
+            ax.plot(x, pre, color=colour, lw=1, ls="--")
+        ax.plot(x, x, color="black", lw=0.8, ls=":", label=f"target for feature {i}")
+        ax.axhline(0, color="gray", lw=0.6)
+        ax.set_xlabel(f"value $x$ of feature {i} (the only active feature)")
+        ax.set_ylabel("output $x'_j$ (dashed: before the ReLU)")
+        ax.set_title(title or f"n = {n}, m = {w.shape[0]}: feature {i} active alone")
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig

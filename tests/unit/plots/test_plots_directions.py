@@ -90,3 +90,55 @@ def test_feature_directions_bad_input():
         plots.plot_feature_directions(W, ["a"])
     with pytest.raises(ValueError):
         plots.plot_feature_directions(torch.zeros(2, 3, 3), ["a", "b"])
+
+
+POINTS = {"man": [0.0, 0.0], "woman": [1.0, 0.1], "king": [0.1, 1.0], "queen": [1.1, 1.1]}
+PAIRS = {"male → female": [("man", "woman"), ("king", "queen")], "common → royal": [("man", "king"), ("woman", "queen")]}
+
+
+def test_word_offsets():
+    fig = plots.plot_word_offsets(POINTS, PAIRS, title="words")
+    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("") == 4 and set(POINTS) <= set(texts)  # four arrows, every word labelled
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(PAIRS)
+    assert ax.get_title() == "words" and ax.get_xlabel() == "principal component 1"
+    plt.close(fig)
+
+
+def test_word_offsets_bad_input():
+    with pytest.raises(ValueError, match="pairs"):
+        plots.plot_word_offsets(POINTS, {"x": [("man", "prince")]})
+    with pytest.raises(ValueError, match="points"):
+        plots.plot_word_offsets({"man": [0.0, 0.0, 1.0]}, {"x": []})
+    with pytest.raises(TypeError, match="points"):
+        plots.plot_word_offsets([], PAIRS)
+    with pytest.raises(ValueError, match="colours"):
+        plots.plot_word_offsets(POINTS, PAIRS, colours=["red"])
+
+
+WORDS = ["man", "woman", "boy", "girl"]
+
+
+def test_probe_projection():
+    fig = plots.plot_probe_projection(WORDS, [-1.0, 0.8, -0.3, 0.5], [False, True, False, True], threshold=0.1,
+                                      held_out=["boy", "girl"])
+    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["man", "boy (held out)", "girl (held out)", "woman"]  # sorted by projection
+    assert [p.get_hatch() for p in ax.patches] == [None, "//", "//", None]
+    plt.close(fig)
+
+
+def test_probe_projection_bad_input():
+    with pytest.raises(ValueError, match="projection"):
+        plots.plot_probe_projection(WORDS, [1.0, 2.0], [True] * 4, threshold=0.0)
+    with pytest.raises(ValueError, match="positive"):
+        plots.plot_probe_projection(WORDS, [1.0] * 4, [True], threshold=0.0)
+    with pytest.raises(ValueError, match="threshold"):
+        plots.plot_probe_projection(WORDS, [1.0] * 4, [True] * 4, threshold=float("nan"))
+    with pytest.raises(TypeError, match="words"):
+        plots.plot_probe_projection("man", [1.0], [True], threshold=0.0)

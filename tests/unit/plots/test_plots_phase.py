@@ -34,3 +34,31 @@ def test_phase_diagram_bad_input():
         plots.plot_phase_diagram(CODES, -R, P)
     with pytest.raises(ValueError, match="at least one"):
         plots.plot_phase_diagram({}, R, P)
+
+
+def test_candidate_losses():
+    import torch
+
+    from toymodels_lib import theory
+
+    density = torch.logspace(0, -2, 50, dtype=torch.float64)
+    losses = theory.two_in_one_candidate_losses(0.5, density)
+    fig = plots.plot_candidate_losses(density, losses, boundary=0.3, title="t")
+    assert len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == len(losses) + 2  # every candidate, the best one, the boundary
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [*losses, "best candidate"]
+    assert ax.get_xscale() == "log" and ax.xaxis_inverted()
+    plt.close(fig)
+
+
+def test_candidate_losses_bad_input():
+    d = np.logspace(0, -2, 5)
+    with pytest.raises(ValueError, match="losses\\['a'\\]"):
+        plots.plot_candidate_losses(d, {"a": np.ones(4)})
+    with pytest.raises(TypeError, match="losses"):
+        plots.plot_candidate_losses(d, {})
+    with pytest.raises(ValueError, match="density"):
+        plots.plot_candidate_losses(-d, {"a": np.ones(5)})
+    with pytest.raises(ValueError, match="boundary"):
+        plots.plot_candidate_losses(d, {"a": np.ones(5)}, boundary=2.0)

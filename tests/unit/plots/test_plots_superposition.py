@@ -96,3 +96,32 @@ def test_titles_use_the_model_classes_labels(results):
     plt.close(fig)
     with pytest.raises(TypeError, match="TrainResult"):
         plots.plot_loss_history(torch.zeros(3, 8))
+
+
+def test_one_sparse_response():
+    from toymodels_lib import theory
+
+    W = theory.polytope_vertices("pentagon").float()
+    b = torch.full((5,), -0.2)
+    fig = plots.plot_one_sparse_response(W, b, title="pentagon")
+    assert len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 2 * 5 + 2  # output and pre-activation per feature, target, zero line
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "feature 0 (active)" and labels[-1] == "target for feature 0"
+    assert "0.31" in labels[1]  # W_1 . W_0 = cos 72°
+    assert ax.get_title() == "pentagon"
+    plt.close(fig)
+    fig = plots.plot_one_sparse_response(W, b, feature=2)
+    assert fig.axes[0].get_legend().get_texts()[2].get_text() == "feature 2 (active)"
+    plt.close(fig)
+
+
+def test_one_sparse_response_bad_input():
+    W = torch.randn(2, 5)
+    with pytest.raises(ValueError, match="b must hold one bias per feature"):
+        plots.plot_one_sparse_response(W, torch.zeros(4))
+    with pytest.raises(ValueError, match="feature"):
+        plots.plot_one_sparse_response(W, torch.zeros(5), feature=5)
+    with pytest.raises(ValueError, match="W must have 2 dimensions"):
+        plots.plot_one_sparse_response(W[None], torch.zeros(5))
