@@ -54,13 +54,16 @@ from .train import TrainConfig, TrainResult, evaluate_loss, fit, train_models
 
 # --- metrics: functions of the weights
 from .metrics import (
+    angular_gaps,
     antipodal_pairs,
     basis_alignment,
     classify_extra_feature,
     cosine_similarity_matrix,
     dimensions_per_feature,
     feature_dimensionality,
+    feature_groups,
     feature_norms,
+    group_coordinates,
     interference,
     n_antipodal,
     n_monosemantic,
@@ -104,9 +107,10 @@ __all__ = [
     # training
     "FlatAdam", "TrainConfig", "TrainResult", "evaluate_loss", "fit", "train_models",
     # metrics
-    "antipodal_pairs", "basis_alignment", "classify_extra_feature", "cosine_similarity_matrix",
-    "dimensions_per_feature", "feature_dimensionality", "feature_norms", "interference",
-    "n_antipodal", "n_monosemantic", "n_represented", "neuron_top_feature_fraction", "superposition",
+    "angular_gaps", "antipodal_pairs", "basis_alignment", "classify_extra_feature",
+    "cosine_similarity_matrix", "dimensions_per_feature", "feature_dimensionality", "feature_groups",
+    "feature_norms", "group_coordinates", "interference", "n_antipodal", "n_monosemantic",
+    "n_represented", "neuron_top_feature_fraction", "superposition",
     # theory
     "k_active_probabilities", "k_sparse_loss", "linear_loss_split", "optimal_linear_features",
     "optimal_linear_gram", "optimal_linear_loss", "polytope_dimensionality", "polytope_fractions",

@@ -7,6 +7,7 @@ tensor with the leading axes kept. Column ``W[..., :, i]`` is feature ``i``'s di
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
@@ -14,13 +15,16 @@ import torch
 from ._validate import as_float_tensor, check_real
 
 __all__ = [
+    "angular_gaps",
     "antipodal_pairs",
     "classify_extra_feature",
     "basis_alignment",
     "cosine_similarity_matrix",
     "dimensions_per_feature",
     "feature_dimensionality",
+    "feature_groups",
     "feature_norms",
+    "group_coordinates",
     "interference",
     "n_antipodal",
     "n_monosemantic",
@@ -151,6 +155,82 @@ def n_monosemantic(W: Any, threshold: float = 0.9) -> torch.Tensor:
     neuron's squared weight. Returns ``[...]`` integers."""
     th = check_real("threshold", threshold, low=0.0, high=1.0)
     return (neuron_top_feature_fraction(W) >= th).sum(-1)
+
+
+def _one_model(W: Any) -> torch.Tensor:
+    w = _weights(W)
+    if w.dim() != 2:
+        raise ValueError(f"W must be one model's weights [hidden, features], got shape {tuple(w.shape)}")
+    return w
+
+
+def feature_groups(W: Any, *, cosine: float = 0.1, threshold: float = 0.5) -> list[list[int]]:
+    """Groups of represented features that share a subspace, for one model ``W`` ``[m, n]``.
+
+    Two represented features (``‖W_i‖ > threshold``) are linked when ``|cos(W_i, W_j)|``
+    exceeds ``cosine``; the groups are the connected components, largest first. In
+    uniform superposition the groups are the polytopes (digons, triangles, pentagons,
+    tetrahedra, ...), each in a subspace nearly orthogonal to the others.
+    """
+    cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
+    th = check_real("threshold", threshold, low=0.0)
+    w = _one_model(W)
+    cos = cosine_similarity_matrix(w).abs()
+    idx = torch.nonzero(feature_norms(w) > th).flatten().tolist()
+    seen: set[int] = set()
+    groups: list[list[int]] = []
+    for start in idx:
+        if start in seen:
+            continue
+        stack, comp = [start], []
+        seen.add(start)
+        while stack:
+            i = stack.pop()
+            comp.append(i)
+            for j in idx:
+                if j not in seen and cos[i, j] > cos_th:
+                    seen.add(j)
+                    stack.append(j)
+        groups.append(sorted(comp))
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    return groups
+
+
+def group_coordinates(W: Any, group: Sequence[int], dims: int) -> torch.Tensor:
+    """The vectors ``W_i`` of the features in ``group`` in coordinates of their own span.
+
+    ``W`` is one model ``[m, n]``; the basis is the top ``dims`` left singular vectors of
+    ``W[:, group]``, so the result ``[dims, len(group)]`` keeps the group's lengths and
+    angles when the group spans at most ``dims`` dimensions (a triangle drawn in its
+    plane, a tetrahedron in its 3-D space). Computed in float64.
+    """
+    w = _one_model(W)
+    cols = [int(i) for i in group]
+    if not cols or min(cols) < 0 or max(cols) >= w.shape[1]:
+        raise ValueError(f"group must list feature numbers in [0, {w.shape[1]}), got {list(group)!r}")
+    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
+        raise ValueError(f"dims must be an integer >= 1, got {dims!r}")
+    sub = w[:, cols].double()
+    U, _, _ = torch.linalg.svd(sub, full_matrices=False)
+    return U[:, :dims].T @ sub
+
+
+def angular_gaps(W: Any, threshold: float = 0.5) -> torch.Tensor:
+    """The angles (degrees) between neighbouring feature directions of a model with a 2-D hidden space.
+
+    ``W`` is ``[2, n]``. The represented features (``‖W_i‖ > threshold``) are taken in
+    order of their angle once round the circle, and the gap from each to the next
+    (including the one from the last back round to the first) is returned, sorted from
+    smallest to largest: ``[k]`` float64 for ``k`` represented features, summing to 360.
+    A regular pentagon gives five gaps of 72°; an antipodal pair, two of 180°.
+    """
+    th = check_real("threshold", threshold, low=0.0)
+    w = _one_model(W)
+    if w.shape[0] != 2:
+        raise ValueError(f"W must have a 2-D hidden space [2, features], got shape {tuple(w.shape)}")
+    w = w[:, w.norm(dim=0) > th].double()
+    angles = torch.sort(torch.rad2deg(torch.atan2(w[1], w[0]))).values
+    return torch.sort(torch.diff(torch.cat([angles, angles[:1] + 360.0]))).values
 
 
 def classify_extra_feature(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import torch
 
+from .. import metrics
 from ._common import call_learner as _call
 from ._common import compare as _compare
 from ._common import passed as _passed
@@ -160,12 +161,6 @@ def check_one_sparse_loss(
     _passed("check_one_sparse_loss", len(cases))
 
 
-def _gaps(W: torch.Tensor) -> torch.Tensor:
-    ang = torch.rad2deg(torch.atan2(W[1], W[0]))
-    a = torch.sort(ang).values
-    return torch.sort(torch.diff(torch.cat([a, a[:1] + 360.0]))).values
-
-
 def check_angular_gaps(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
     """Exercise: ``fn(W)`` for ``W`` of shape ``[2, n]`` returns the ``n`` angles (degrees)
     between neighbouring feature directions around the circle, sorted from smallest to largest.
@@ -184,7 +179,7 @@ def check_angular_gaps(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
     for k, (desc, W) in enumerate(cases, 1):
         case = f"case {k} ({desc})"
         out = _call(fn, case, W.clone().float())
-        expected = _gaps(W)
+        expected = metrics.angular_gaps(W, threshold=0.0)  # every nonzero direction
         n = W.shape[1]
         if out.numel() == n - 1:
             raise AssertionError(

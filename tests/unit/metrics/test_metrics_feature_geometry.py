@@ -1,0 +1,84 @@
+"""metrics.feature_groups, metrics.group_coordinates and metrics.angular_gaps: how features are arranged."""
+
+import math
+
+import pytest
+import torch
+
+from toymodels_lib import metrics, theory
+
+
+def _block_model():
+    """A triangle in dims 0-1, an antipodal pair in dim 2, one dedicated feature in dim 3, one unused feature."""
+    W = torch.zeros(4, 7)
+    W[:2, :3] = theory.polytope_vertices("triangle").float()
+    W[2, 3], W[2, 4] = 1.0, -1.0
+    W[3, 5] = 1.0
+    return W
+
+
+def test_feature_groups():
+    groups = metrics.feature_groups(_block_model())
+    assert groups == [[0, 1, 2], [3, 4], [5]]
+    with pytest.raises(ValueError):
+        metrics.feature_groups(torch.zeros(2, 3, 4))
+
+
+def test_feature_groups_thresholds_and_bad_input():
+    W = _block_model()
+    W[:, 6] = 0.3 * (W[:, 0] + W[:, 3])  # short (not represented) and leaning on two groups
+    assert metrics.feature_groups(W) == [[0, 1, 2], [3, 4], [5]]
+    assert metrics.feature_groups(W, threshold=0.2)[0] == [0, 1, 2, 3, 4, 6]  # now it links them
+    assert metrics.feature_groups(W.numpy()) == metrics.feature_groups(W)
+    with pytest.raises(ValueError, match="cosine"):
+        metrics.feature_groups(W, cosine=2.0)
+    with pytest.raises(ValueError, match="threshold"):
+        metrics.feature_groups(W, threshold=-1)
+
+
+def test_group_coordinates_keep_lengths_and_angles():
+    W = _block_model()
+    coords = metrics.group_coordinates(W, [0, 1, 2], 2)
+    assert coords.shape == (2, 3) and coords.dtype == torch.float64
+    sub = W[:, [0, 1, 2]].double()
+    assert torch.allclose(coords.T @ coords, sub.T @ sub, atol=1e-6)
+    with pytest.raises(ValueError, match="group"):
+        metrics.group_coordinates(W, [0, 9], 2)
+    with pytest.raises(ValueError, match="dims"):
+        metrics.group_coordinates(W, [0, 1], 0)
+    with pytest.raises(ValueError, match="W must be one model"):
+        metrics.group_coordinates(W[None], [0, 1], 2)
+
+
+def _circle(degrees, radius=1.0):
+    a = torch.deg2rad(torch.tensor(degrees, dtype=torch.float64))
+    return radius * torch.stack([torch.cos(a), torch.sin(a)])
+
+
+def test_angular_gaps_pentagon_and_pairs():
+    pentagon = theory.polytope_vertices("pentagon")
+    gaps = metrics.angular_gaps(pentagon)
+    assert gaps.dtype == torch.float64 and gaps.shape == (5,)
+    assert torch.allclose(gaps, torch.full((5,), 72.0, dtype=torch.float64), atol=1e-4)
+    pairs = torch.tensor([[1.0, -1.0, 0.0, 0.0], [0.0, 0.0, 1.0, -1.0]])
+    assert torch.allclose(metrics.angular_gaps(pairs), torch.full((4,), 90.0, dtype=torch.float64))
+
+
+def test_angular_gaps_wrap_sort_and_represented_only():
+    W = _circle([170.0, -170.0, 10.0])  # crosses the ±180° line
+    gaps = metrics.angular_gaps(W)
+    assert torch.allclose(gaps, torch.tensor([20.0, 160.0, 180.0], dtype=torch.float64), atol=1e-4)
+    assert math.isclose(float(gaps.sum()), 360.0, abs_tol=1e-6)
+    W = torch.cat([_circle([0.0, 120.0, 240.0]), _circle([60.0], radius=0.1)], dim=1)
+    assert torch.allclose(metrics.angular_gaps(W), torch.full((3,), 120.0, dtype=torch.float64), atol=1e-4)
+    assert metrics.angular_gaps(W, threshold=0.0).shape == (4,)  # the short feature counts too
+    assert metrics.angular_gaps(torch.zeros(2, 3)).shape == (0,)
+
+
+def test_angular_gaps_bad_input():
+    with pytest.raises(ValueError, match="2-D hidden space"):
+        metrics.angular_gaps(torch.randn(3, 5))
+    with pytest.raises(ValueError, match="one model"):
+        metrics.angular_gaps(torch.randn(4, 2, 5))
+    with pytest.raises(ValueError, match="threshold"):
+        metrics.angular_gaps(torch.randn(2, 5), threshold=-0.5)

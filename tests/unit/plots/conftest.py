@@ -1,0 +1,5 @@
+"""The plot tests draw off screen: the Agg backend, chosen once before any figure is made."""
+
+import matplotlib
+
+matplotlib.use("Agg")

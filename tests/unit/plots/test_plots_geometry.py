@@ -1,0 +1,81 @@
+"""plots.geometry: D*, D_i scatter and histogram, polytope pictures, polytope benefit."""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+import torch
+
+from toymodels_lib import plots, theory
+
+
+def _block_model():
+    """A triangle in dims 0-1, an antipodal pair in dim 2, one dedicated feature in dim 3, one unused feature."""
+    W = torch.zeros(4, 7)
+    W[:2, :3] = theory.polytope_vertices("triangle").float()
+    W[2, 3], W[2, 4] = 1.0, -1.0
+    W[3, 5] = 1.0
+    return W
+
+
+def test_geometry_plots_return_figures():
+    W = torch.stack([_block_model(), 0.9 * _block_model()])
+    density = [1.0, 0.1]
+    for fig in (
+        plots.plot_dimensions_per_feature(W, density),
+        plots.plot_feature_dimensionality(W, density),
+        plots.plot_dimensionality_histogram(W),
+        plots.plot_polytopes([W[0][:, [0, 1, 2]], theory.polytope_vertices("tetrahedron")],
+                             titles=["triangle", "tetrahedron"], dimensionality=[[2 / 3] * 3, [0.75] * 4]),
+        plots.plot_feature_directions(W[:, :2, :3], ["a", "b"], groups=[[0], [1, 2]], group_labels=["x", "y"]),
+    ):
+        assert isinstance(fig, matplotlib.figure.Figure)
+        assert any(ax.get_title() for ax in fig.axes)  # every figure states what it shows
+        plt.close(fig)
+    fig = plots.plot_dimensions_per_feature(W, density)
+    assert "n = 7, m = 4" in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+def test_geometry_plots_bad_input():
+    W = torch.stack([_block_model()])
+    with pytest.raises(ValueError):
+        plots.plot_dimensions_per_feature(W[0], [1.0])
+    with pytest.raises(ValueError):
+        plots.plot_dimensions_per_feature(W, [1.0, 0.5])
+    with pytest.raises(ValueError):
+        plots.plot_feature_dimensionality(W, [0.0])
+    with pytest.raises(TypeError):
+        plots.plot_polytopes(W[0])
+    with pytest.raises(ValueError):
+        plots.plot_polytopes([W[0][:, :1]])
+    with pytest.raises(ValueError):
+        plots.plot_polytopes([W[0]], titles=["a", "b"])
+    with pytest.raises(ValueError):
+        plots.plot_feature_directions(W, ["a"])
+    with pytest.raises(ValueError):
+        plots.plot_feature_directions(W[:, :2], ["a", "b"])
+
+
+def test_polytopes_draw_each_group_in_its_own_span():
+    fig = plots.plot_polytopes([theory.polytope_vertices("pentagon"), theory.polytope_vertices("tetrahedron")])
+    flat, solid = fig.axes
+    assert flat.name == "rectilinear" and len(flat.texts) == 5  # one arrow per feature
+    assert solid.name == "3d"
+    assert [ax.get_title() for ax in fig.axes] == ["5 features in 2 dimensions", "4 features in 3 dimensions"]
+    plt.close(fig)
+
+
+def test_polytope_benefit_plot():
+    inv = torch.logspace(0, 1, 12, dtype=torch.float64)
+    names = ["dedicated dimension", "triangle", "digon"]
+    benefit = {n: theory.polytope_benefit(n, 1 - 1 / inv)["benefit"] for n in names}
+    fig = plots.plot_polytope_benefit(inv, benefit)
+    assert len(fig.axes) == 2  # all sparsities and the zoom on 1/(1-S) <= 2
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == names
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one value per 1/\\(1-S\\)"):
+        plots.plot_polytope_benefit(inv, {"digon": benefit["digon"][:5]})
+    with pytest.raises(ValueError, match="inverse_density"):
+        plots.plot_polytope_benefit([0.5, 1.0], {"digon": [1.0, 1.0]})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        plots.plot_polytope_benefit(inv, {})

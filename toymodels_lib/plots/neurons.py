@@ -1,0 +1,154 @@
+"""Figures of privileged bases: which features each neuron carries, how much a model's loss changes when its hidden space is rotated or permuted, and how basis-aligned its features are."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from .. import metrics
+from .._validate import as_float_tensor, check_real
+from .style import FIGSIZE, STYLE, ResultLike, importance_note, model_columns, model_title, results_list
+
+__all__ = ["plot_basis_alignment", "plot_neuron_weights", "plot_transform_loss_changes"]
+
+
+def plot_neuron_weights(
+    results: ResultLike | Sequence[ResultLike],
+    *,
+    sort_neurons: bool = True,
+    title: str | None = None,
+) -> Figure:
+    """Per model, one stacked bar per neuron: the weights ``W_ji`` of its features.
+
+    Each panel is one trained model (its title gives the model and density). Bar ``j`` is
+    neuron ``j``: its positive weights stacked upwards and negative ones downwards, one
+    colour per feature (feature 0, the most important, darkest). A neuron whose bar is one
+    colour is monosemantic; a bar of many colours is polysemantic. With ``sort_neurons``
+    neurons are ordered by their largest feature. Each panel has its own (symmetric) scale:
+    sparse models have much larger weights than dense ones.
+    """
+    if not isinstance(sort_neurons, bool):
+        raise TypeError(f"sort_neurons must be True or False, got {sort_neurons!r}")
+    cols = model_columns(results)
+    n_features = cols[0][1].shape[1]
+    cmap = plt.get_cmap("viridis")
+    colours = [cmap(0.9 * i / max(1, n_features - 1)) for i in range(n_features)]
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            1, len(cols), figsize=(1.0 + 1.9 * len(cols), 3.4), layout="constrained", squeeze=False
+        )
+        for c, (kind, W, density) in enumerate(cols):
+            ax = axes[0, c]
+            m = W.shape[0]
+            order = np.arange(m)
+            lim = 0.0
+            if sort_neurons:
+                top = np.abs(W).argmax(1)
+                order = np.lexsort((-np.abs(W).max(1), top))
+            for pos, j in enumerate(order):
+                up, down = 0.0, 0.0
+                for i in range(n_features):
+                    w = float(W[j, i])
+                    if w >= 0:
+                        ax.bar(pos, w, bottom=up, color=colours[i], width=0.75, edgecolor="white", linewidth=0.3)
+                        up += w
+                    else:
+                        ax.bar(pos, w, bottom=down, color=colours[i], width=0.75, edgecolor="white", linewidth=0.3)
+                        down += w
+                lim = max(lim, up, -down)
+            ax.set_ylim(-1.08 * max(lim, 1e-6), 1.08 * max(lim, 1e-6))
+            mono = int(metrics.n_monosemantic(W))
+            ax.set_title(f"{model_title(kind, density)}\n{mono}/{m} monosemantic")
+            ax.axhline(0, color="gray", lw=0.6)
+            ax.set_xticks(range(m))
+            ax.set_xlabel("neuron")
+            if c == 0:
+                ax.set_ylabel(r"weights $W_{ji}$, stacked by feature")
+        handles = [matplotlib.patches.Patch(color=colours[i], label=f"{i}") for i in range(n_features)]
+        fig.legend(
+            handles=handles, title="feature (0 = most important)", loc="outside right center", frameon=False, fontsize=8
+        )
+        r0 = results_list(results)[0]
+        fig.suptitle(
+            title
+            or f"Neuron weights: n = {n_features} features, m = {r0.n_hidden} neurons"
+            + importance_note(r0.importance[0])
+        )
+    return fig
+
+
+def _labelled_values(name: str, table: Any) -> dict[str, np.ndarray]:
+    """``table`` (label -> number or list of numbers) as label -> 1-D float array; errors name ``name``."""
+    if not isinstance(table, Mapping) or not table:
+        raise TypeError(f"{name} must be a non-empty dict: label -> values")
+    return {str(k): as_float_tensor(f"{name}[{k!r}]", v, max_dim=1, dtype=torch.float64).reshape(-1).numpy()
+            for k, v in table.items()}
+
+
+def plot_transform_loss_changes(
+    changes: Mapping[str, Sequence[float]],
+    *,
+    floor: float = 1e-17,
+    ylabel: str = "|loss after − loss before| / loss before",
+    title: str | None = None,
+) -> Figure:
+    """Relative loss changes under transformations of the hidden space, one column of dots per kind.
+
+    ``changes`` maps a label (``"linear, rotation"``, say) to the relative changes
+    ``|L(QW) − L(W)| / L(W)`` for a set of transformations ``Q``. The y axis is logarithmic;
+    exact zeros (a loss that does not change at all) are drawn at ``floor``, marked by a
+    dotted line. A model whose basis is not privileged changes only by rounding under a
+    rotation; a privileged basis shows changes of order 1.
+    """
+    values = _labelled_values("changes", changes)
+    floor = check_real("floor", floor, low=0.0, low_open=True)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        for k, vals in enumerate(values.values()):
+            jitter = np.linspace(-0.15, 0.15, len(vals))
+            ax.plot(k + jitter, np.maximum(vals, floor), "o", alpha=0.7)
+        ax.axhline(floor, color="gray", lw=0.6, ls=":")
+        ax.text(0.5, floor * 3, f"exactly 0 (drawn at {floor:.0e})", ha="center", va="bottom", fontsize=8,
+                color="gray")
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(values)), list(values))
+        ax.set_ylabel(ylabel)
+        ax.set_title(title or "Relative change of the loss under transformations of the hidden space")
+    return fig
+
+
+def plot_basis_alignment(
+    alignment: Mapping[str, float],
+    *,
+    colours: Sequence[str] | None = None,
+    xlabel: str = r"mean over represented features of $\max_j W_{ji}^2 / \sum_j W_{ji}^2$",
+    title: str | None = None,
+) -> Figure:
+    """Mean basis alignment of several models (or baselines), one horizontal bar each, first at the top.
+
+    ``alignment`` maps a label to a number in [0, 1] (from
+    :func:`toymodels_lib.metrics.basis_alignment`: 1 when features lie along neurons);
+    ``colours`` gives one colour per bar (default all ``tab:blue``).
+    """
+    values = _labelled_values("alignment", alignment)
+    if any(v.size != 1 for v in values.values()):
+        raise ValueError("alignment must map each label to one number")
+    if colours is None:
+        colours = ["tab:blue"] * len(values)
+    if isinstance(colours, str) or len(colours) != len(values):
+        raise ValueError(f"colours must list {len(values)} colours (one per bar), got {colours!r}")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 3.2), layout="constrained")
+        ax.barh(range(len(values)), [float(v[0]) for v in values.values()], color=list(colours))
+        ax.set_yticks(range(len(values)), list(values))
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title or "Basis alignment")
+    return fig
