@@ -86,7 +86,7 @@ def test_polytope_benefit_plot():
 
     inv = torch.logspace(0, 1, 12, dtype=torch.float64)
     names = ["dedicated dimension", "triangle", "digon"]
-    benefit = {n: theory.polytope_benefit(n, 1 - 1 / inv)["benefit"] for n in names}
+    benefit = {n: theory.polytope_benefit(n, sparsity=1 - 1 / inv)["benefit"] for n in names}
     fig = plots.plot_polytope_benefit(inv, benefit)
     assert len(fig.axes) == 2  # all sparsities and the zoom on 1/(1-S) <= 2
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == names
