@@ -23,6 +23,7 @@ __all__ = [
     "two_in_one_optimised_losses",
     "two_in_one_phase",
 ]
+
 # Every feature has density p (zero with probability 1 − p, else U[0, 1]); the first
 # feature(s) have importance 1 and the *extra* feature (the last one) has importance r.
 # Candidate solutions have free parameters (feature norms, biases). The closed forms below
