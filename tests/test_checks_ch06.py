@@ -113,7 +113,7 @@ def test_checks_are_collected():
 def _saved(name, dims, sparsity):
     from toymodels_lib import theory
 
-    return dims * float(theory.polytope_benefit(name, sparsity)["benefit"])
+    return dims * float(theory.polytope_benefit(name, sparsity=sparsity)["benefit"])
 
 
 def winner_right(s):

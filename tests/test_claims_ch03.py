@@ -41,9 +41,9 @@ def test_linear_model_learns_top_m_features(importance, seed):
     W = res.W[0]
     frob = float((W**2).sum())
     assert abs(frob - M) / M < 0.05, f"||W||_F^2 = {frob}, expected about {M}"
-    projector = tm.optimal_linear_gram(importance, 0.0, M).float()
+    projector = tm.optimal_linear_gram(importance, M, sparsity=0.0).float()
     assert float((W.T @ W - projector).abs().max()) < 0.05
-    closed = tm.optimal_linear_loss(importance, 0.0, M)
+    closed = tm.optimal_linear_loss(importance, M, sparsity=0.0)
     assert abs(float(res.losses[0]) - closed) / closed < 0.02
 
 

@@ -86,7 +86,7 @@ def test_capacity_grows_with_sparsity(n, m, decay):
 def test_linear_loss_split_matches_trained_linear_model():
     imp = tm.importance_decay(20, 0.7)
     res = tm.train_models("linear", 20, 5, sparsity=[0.0], importance=imp, config=CFG.with_(seed=1))
-    split = tm.linear_loss_split(res.W[0], imp, 0.0)
+    split = tm.linear_loss_split(res.W[0], imp, sparsity=0.0)
     assert abs(float(split["total"]) - float(res.losses[0])) / float(res.losses[0]) < 0.02
     # the trained model is near the optimum: feature benefit dominates, interference is small
     assert float(split["interference"]) < 0.1 * float(split["feature_benefit"])
@@ -99,7 +99,7 @@ def test_pentagon_k_sparse_losses(pentagon):
     L1_linear = float(tm.k_sparse_loss(W, b, 1.0, 1, kind="linear", n_samples=32768))
     assert float(L[1]) < 0.05 * L1_linear  # negative interference is clipped on 1-sparse inputs
     assert float(L[1]) < 0.1 * float(L[2])  # interference bites only with several active features
-    total = float((tm.k_active_probabilities(5, 0.95) * L).sum())
+    total = float((tm.k_active_probabilities(5, sparsity=0.95) * L).sum())
     model = tm.ReLUOutputModel.from_weights(W, b)
     direct = float(tm.evaluate_loss(model, sparsity=0.95, importance=1.0, n_samples=200_000, seed=1)[0])
     assert math.isclose(total, direct, rel_tol=0.05), (total, direct)

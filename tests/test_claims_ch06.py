@@ -27,7 +27,7 @@ def _uniform_claims(W, density, m):
     d_star = tm.dimensions_per_feature(W).numpy()
     sum_di = tm.feature_dimensionality(W).sum(-1).numpy()
     # sticky at 1: at the dense end the weights carry about one unit of norm² per hidden dimension
-    # (‖W‖_F² ≈ m); which features share them is not asserted (see test_polytope_benefit.py)
+    # (‖W‖_F² ≈ m); which features share them is not asserted (see unit/theory/test_theory_polytopes.py)
     assert abs(d_star[np.argmin(inv)] - 1.0) < 0.05, d_star
     # sticky at 1/2 over a middle band of sparsity
     band = (inv >= MIDDLE_BAND[0]) & (inv <= MIDDLE_BAND[1])
@@ -142,7 +142,7 @@ def _best_shape_loss(density, n, m):
 
     names = ["dedicated dimension", "tetrahedron", "triangle", "digon", "pentagon"]
     sparsity = 1 - torch.as_tensor(np.asarray(density, dtype=np.float64))
-    return torch.stack([theory.tegum_loss(name, n, m, sparsity) for name in names]).min(0).values.numpy()
+    return torch.stack([theory.tegum_loss(name, n, m, sparsity=sparsity) for name in names]).min(0).values.numpy()
 
 
 def test_shipped_sweep_matches_the_best_shape():
@@ -190,7 +190,7 @@ def test_trained_triangle_and_tetrahedron(name, n, m, seed):
     assert bool(_regular(runs.W[best], n)), tm.cosine_similarity_matrix(runs.W[best])
     assert torch.all((tm.feature_dimensionality(runs.W[best]) - (m / n)).abs() < 0.03)
     # and its loss is the closed form's (per model: n features x loss per feature)
-    closed = n * float(theory.polytope_benefit(name, SMALL_SPARSITY)["loss_per_feature"])
+    closed = n * float(theory.polytope_benefit(name, sparsity=SMALL_SPARSITY)["loss_per_feature"])
     assert abs(float(runs.losses[best]) / closed - 1) < 0.02, (float(runs.losses[best]), closed)
 
 

@@ -29,9 +29,9 @@ def check_candidate_losses(fn: Callable[[float, float], torch.Tensor]) -> None:
     for k, (r, p) in enumerate(_CASES, 1):
         case = f"case {k} (r={r:g}, p={p:.3g})"
         out = _call(fn, case, r, p)
-        c = theory.two_in_one_candidate_losses(r, p)
+        c = theory.two_in_one_candidate_losses(r, density=p)
         expected = torch.stack([c["ignore"], c["dedicate"], c["antipodal"]])
-        var = p / 3 - p**2 / 4
+        var = float(theory.feature_variance(density=p))
         _compare(
             case,
             expected,

@@ -140,7 +140,7 @@ FOUR_IN_THREE = tuple(_FOUR_IN_THREE_PARTS)
 
 
 def _four_in_three_savings(sparsity: float) -> dict[str, float]:
-    return {name: float(theory.arrangement_benefit(parts, sparsity)) for name, parts in _FOUR_IN_THREE_PARTS.items()}
+    return {name: float(theory.arrangement_benefit(parts, sparsity=sparsity)) for name, parts in _FOUR_IN_THREE_PARTS.items()}
 
 
 def check_four_in_three_winner(fn: Callable[[float], str]) -> None:
@@ -156,7 +156,7 @@ def check_four_in_three_winner(fn: Callable[[float], str]) -> None:
         expected = max(saved, key=saved.__getitem__)
         if out != expected:
             per_dim = {  # what each arrangement's shape alone saves per dimension
-                name: float(theory.polytope_benefit(parts[0], s)["benefit"])
+                name: float(theory.polytope_benefit(parts[0], sparsity=s)["benefit"])
                 for name, parts in _FOUR_IN_THREE_PARTS.items()
             }
             hint = ""

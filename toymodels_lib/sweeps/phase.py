@@ -109,7 +109,7 @@ def theory_phase(n_features: int, relative_importance: Any, *, density: Any) -> 
     r = as_float_tensor("relative_importance", relative_importance, max_dim=1, dtype=torch.float64).reshape(-1)
     p = as_float_tensor("density", density, max_dim=1, dtype=torch.float64).reshape(-1)
     fn = two_in_one_phase if n == 2 else three_in_two_phase
-    return fn(r[None, :], p[:, None])
+    return fn(r[None, :], density=p[:, None])
 
 
 def phase_agreement(a: Any, b: Any) -> float:
