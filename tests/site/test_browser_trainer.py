@@ -133,8 +133,8 @@ def one_torch_thread():
 def library_best(name: str):
     c = CONFIGS[name]
     with one_torch_thread():
-        res = train_models("relu", c["n"], c["m"], 1 - c["density"], importance_decay(c["n"], c["decay"]),
-                           TrainConfig(seed=0), n_seeds=SEEDS)
+        res = train_models("relu", c["n"], c["m"], sparsity=1 - c["density"], importance=importance_decay(c["n"], c["decay"]),
+                           config=TrainConfig(seed=0), n_seeds=SEEDS)
     best = res.best()
     return best.W[0].clone(), best.b[0].clone()
 
@@ -146,7 +146,7 @@ def library_loss(name: str, W, b) -> float:
         model.W.copy_(torch.as_tensor(W, dtype=torch.float32)[None])
         model.b.copy_(torch.as_tensor(b, dtype=torch.float32)[None])
     with one_torch_thread():
-        loss = evaluate_loss(model, 1 - c["density"], importance_decay(c["n"], c["decay"]),
+        loss = evaluate_loss(model, sparsity=1 - c["density"], importance=importance_decay(c["n"], c["decay"]),
                              n_samples=EVAL_SAMPLES, seed=EVAL_SEED)
     return float(loss[0])
 

@@ -31,7 +31,7 @@ def test_linear_loss_monte_carlo():
     """The closed form equals the loss of the projector model with the mean as bias."""
     imp = importance_decay(6, 0.8)
     s = 0.5
-    x = sample_features(1, 200_000, 6, s, seed=1)[0].double()
+    x = sample_features(1, 200_000, 6, sparsity=s, seed=1)[0].double()
     keep = theory.optimal_linear_features(imp, 3, sparsity=s)
     pred = torch.zeros_like(x) + (1 - s) / 2
     pred[:, keep] = x[:, keep]

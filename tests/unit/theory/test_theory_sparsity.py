@@ -27,7 +27,7 @@ def _sparse_uniform(n, sparsity, seed):
 
 # ----------------------------------------------------------------------------- moments
 def test_moments_monte_carlo():
-    x = sample_features(1, 200_000, 1, 0.7, seed=0).double()
+    x = sample_features(1, 200_000, 1, sparsity=0.7, seed=0).double()
     mom = theory.feature_moments(sparsity=0.7)
     assert float(x.mean()) == pytest.approx(float(mom["mean"]), abs=2e-3)
     assert float((x**2).mean()) == pytest.approx(float(mom["second_moment"]), abs=2e-3)
@@ -79,7 +79,7 @@ def test_linear_loss_split_matches_monte_carlo():
     with torch.no_grad():
         model.W.copy_(W[None])
         model.b.copy_(((torch.eye(n) - W.T @ W) @ mean)[None])  # the best bias
-    mc = float(tm.evaluate_loss(model, s, imp, n_samples=400_000, seed=3)[0])
+    mc = float(tm.evaluate_loss(model, sparsity=s, importance=imp, n_samples=400_000, seed=3)[0])
     exact = float(tm.linear_loss_split(W, imp, sparsity=s)["total"])
     assert math.isclose(mc, exact, rel_tol=0.01), (mc, exact)
 
