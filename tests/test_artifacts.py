@@ -8,7 +8,12 @@ import pytest
 import torch
 
 from toymodels_lib.artifacts import ARTIFACT_FORMAT, Artifact, load_artifact, save_artifact
-from toymodels_lib.sweeps import UNIFORM_GEOMETRY, make_uniform_geometry, shipped_path, uniform_geometry_densities
+from toymodels_lib.sweeps import (
+    UNIFORM_GEOMETRY,
+    make_uniform_geometry,
+    shipped_path,
+    uniform_geometry_densities,
+)
 
 
 def _save(tmp_path, **kw):
@@ -140,7 +145,6 @@ def test_make_uniform_geometry_bad_input(kw, err):
 
 
 def test_shipped_artifact_is_small_and_versioned():
-    from pathlib import Path
 
     path = shipped_path("uniform_geometry")
     assert path.stat().st_size < 800_000

@@ -6,7 +6,6 @@ density in {1, 0.15, 0.02}, 5 seeds per point (the worst dropped), 1,000 steps o
 Calibrated on seeds 0, 1, 2 (values in the comments).
 """
 
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -11,8 +11,8 @@ import torch
 
 import toymodels_lib as tm
 from toymodels_lib.artifacts import load_artifact
-from toymodels_lib.sweeps import UNIFORM_GEOMETRY, make_uniform_geometry, shipped_path
 from toymodels_lib.data import CorrelatedFeatureSampler
+from toymodels_lib.sweeps import UNIFORM_GEOMETRY, make_uniform_geometry, shipped_path
 
 pytestmark = pytest.mark.claims
 

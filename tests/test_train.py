@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from toymodels_lib._validate import resolve_device
 from toymodels_lib.data import importance_decay
 from toymodels_lib.models import HiddenReLUModel, ReLUOutputModel
 from toymodels_lib.train import (
@@ -15,7 +16,6 @@ from toymodels_lib.train import (
     lr_factor,
     train_models,
 )
-from toymodels_lib._validate import resolve_device
 
 FAST = TrainConfig(steps=60, batch_size=128, eval_samples=2048, log_every=10)
 

@@ -26,6 +26,9 @@ from . import (
     widgets,
 )
 
+# --- the artifact file format
+from .artifacts import Artifact, load_artifact, save_artifact
+
 # --- data: feature distributions and importance
 from .data import (
     CorrelatedFeatureSampler,
@@ -37,20 +40,8 @@ from .data import (
     sample_features,
 )
 
-# --- models
-from .models import (
-    HiddenReLUModel,
-    LinearModel,
-    ReLUOutputModel,
-    ToyModel,
-    importance_weighted_loss,
-    make_model,
-    random_orthogonal,
-)
-
-# --- training
-from .optim import FlatAdam
-from .train import TrainConfig, TrainResult, evaluate_loss, fit, train_models
+# --- chapter 1's word vectors
+from .embeddings import WordVectors, generate_corpus, learn_embeddings, load_glove
 
 # --- metrics: functions of the weights
 from .metrics import (
@@ -72,6 +63,23 @@ from .metrics import (
     superposition,
 )
 
+# --- models
+from .models import (
+    HiddenReLUModel,
+    LinearModel,
+    ReLUOutputModel,
+    ToyModel,
+    importance_weighted_loss,
+    make_model,
+    random_orthogonal,
+)
+
+# --- the optimiser
+from .optim import FlatAdam
+
+# --- the shipped sweeps
+from .sweeps import PhaseDiagram, load_or_train, train_phase_diagram
+
 # --- theory: closed forms
 from .theory import (
     k_active_probabilities,
@@ -85,12 +93,8 @@ from .theory import (
     polytope_vertices,
 )
 
-# --- shipped sweeps and their files
-from .artifacts import Artifact, load_artifact, save_artifact
-from .sweeps import PhaseDiagram, load_or_train, train_phase_diagram
-
-# --- chapter 1's word vectors
-from .embeddings import WordVectors, generate_corpus, learn_embeddings, load_glove
+# --- training
+from .train import TrainConfig, TrainResult, evaluate_loss, fit, train_models
 
 __version__ = "0.2.0"
 

@@ -14,7 +14,7 @@ entry and set ``x = max(0, (u - S) / (1 - S))``: the feature is active exactly w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 

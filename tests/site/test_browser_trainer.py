@@ -141,10 +141,7 @@ def library_best(name: str):
 
 def library_loss(name: str, W, b) -> float:
     c = CONFIGS[name]
-    model = ReLUOutputModel(c["n"], c["m"], 1)
-    with torch.no_grad():
-        model.W.copy_(torch.as_tensor(W, dtype=torch.float32)[None])
-        model.b.copy_(torch.as_tensor(b, dtype=torch.float32)[None])
+    model = ReLUOutputModel.from_weights(W, b)
     with one_torch_thread():
         loss = evaluate_loss(model, sparsity=1 - c["density"], importance=importance_decay(c["n"], c["decay"]),
                              n_samples=EVAL_SAMPLES, seed=EVAL_SEED)

@@ -12,13 +12,7 @@ from toymodels_lib import theory
 
 def _mc_loss(W, b, importance, density, n_samples=200_000, seed=0):
     """Monte-Carlo loss of ReLU-output models with the given weights (the library's evaluator)."""
-    W = torch.as_tensor(W, dtype=torch.float32)
-    b = torch.as_tensor(b, dtype=torch.float32)
-    k, m, n = W.shape
-    model = tm.ReLUOutputModel(n, m, k)
-    with torch.no_grad():
-        model.W.copy_(W)
-        model.b.copy_(b)
+    model = tm.ReLUOutputModel.from_weights(W, b)
     return tm.evaluate_loss(model, sparsity=1 - density, importance=importance, n_samples=n_samples, seed=seed)
 
 

@@ -74,11 +74,8 @@ def test_linear_loss_split_matches_monte_carlo():
     n, m, s = 6, 3, 0.7
     W = torch.randn(m, n, generator=g) * 0.5
     imp = tm.importance_decay(n, 0.8)
-    model = tm.make_model("linear", n, m, 1)
     mean = torch.full((n,), (1 - s) / 2)
-    with torch.no_grad():
-        model.W.copy_(W[None])
-        model.b.copy_(((torch.eye(n) - W.T @ W) @ mean)[None])  # the best bias
+    model = tm.LinearModel.from_weights(W, (torch.eye(n) - W.T @ W) @ mean)  # the best bias
     mc = float(tm.evaluate_loss(model, sparsity=s, importance=imp, n_samples=400_000, seed=3)[0])
     exact = float(tm.linear_loss_split(W, imp, sparsity=s)["total"])
     assert math.isclose(mc, exact, rel_tol=0.01), (mc, exact)
