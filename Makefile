@@ -27,10 +27,13 @@ book: $(STAMP) mathjax
 	$(JB) build . --keep-going
 	@echo "open _build/html/index.html"
 
+# tests/unit, tests/claims, tests/checks and tests/book first; then every notebook; then the
+# site, built with warnings as errors, checked in the browser (tests/site and every test
+# marked site).
 test: $(STAMP) mathjax chromium
 	$(PY) -m pytest -m "not site" -q
 	$(PY) -m pytest --nbmake book -q --nbmake-timeout=300
-	rm -rf _build/html
+	rm -rf _build/html _build/claims
 	$(JB) build . -W -n --keep-going
 	$(PY) -m pytest -m site -q
 

@@ -154,7 +154,7 @@ def resolve_density(
     sparsity: Any = None,
     density: Any = None,
     *,
-    max_dim: int = 2,
+    max_dim: int | None = 2,
     dtype: torch.dtype = torch.float32,
 ) -> torch.Tensor:
     """The one place where ``sparsity=`` and ``density=`` meet: exactly one must be given.
@@ -178,7 +178,7 @@ def resolve_sparsity(
     sparsity: Any = None,
     density: Any = None,
     *,
-    max_dim: int = 2,
+    max_dim: int | None = 2,
     dtype: torch.dtype = torch.float32,
 ) -> torch.Tensor:
     """Like :func:`resolve_density`, but returns the sparsity ``S = 1 − p``."""

@@ -13,11 +13,7 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
 from toymodels_lib import claims
-
-pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"

@@ -17,8 +17,6 @@ import torch
 import toymodels_lib as tm
 from toymodels_lib import metrics
 
-pytestmark = pytest.mark.claims
-
 N, M = 10, 5
 DENSE, SPARSE = 0.75, 0.01
 

@@ -21,8 +21,6 @@ import torch
 
 import toymodels_lib as tm
 
-pytestmark = pytest.mark.claims
-
 CFG = tm.TrainConfig(steps=1500)
 
 

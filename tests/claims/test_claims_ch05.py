@@ -14,8 +14,6 @@ import toymodels_lib as tm
 from toymodels_lib import sweeps as phase_sweeps
 from toymodels_lib.sweeps import phase
 
-pytestmark = pytest.mark.claims
-
 R = [0.2, 0.6, 1.6, 5.0]
 P = [1.0, 0.15, 0.02]
 DATA = phase_sweeps.SHIPPED

@@ -20,7 +20,7 @@ from nbclient.exceptions import CellExecutionError
 
 from toymodels_lib import coursework as cw
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 WITH_EXERCISES = [p for p in NOTEBOOKS if "**Exercise" in p.read_text()]

@@ -14,9 +14,7 @@ from toymodels_lib.artifacts import load_artifact
 from toymodels_lib.data import CorrelatedFeatureSampler
 from toymodels_lib.sweeps import UNIFORM_GEOMETRY, make_uniform_geometry, shipped_path
 
-pytestmark = pytest.mark.claims
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MIDDLE_BAND = (2.5, 4.0)  # 1/(1-S) where D* sticks at 1/2
 
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-import toymodels_lib as tm  # noqa: E402
-from toymodels_lib import widgets  # noqa: E402
+import toymodels_lib as tm
+from toymodels_lib import widgets
 
 
 def _figs(k: int):

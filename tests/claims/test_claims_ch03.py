@@ -15,8 +15,6 @@ import pytest
 
 import toymodels_lib as tm
 
-pytestmark = pytest.mark.claims
-
 N, M = 20, 5
 SEEDS = [0, 1, 2]
 DENSITIES = [1.0, 0.1, 0.03, 0.001]

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
@@ -106,9 +106,6 @@ def _run_setup_cell(path: Path, monkeypatch, library_importable: bool) -> list:
     monkeypatch.setattr(subprocess, "run", fake_run)
     monkeypatch.setattr(subprocess, "check_call", fake_run)
     monkeypatch.setattr(subprocess, "call", fake_run)
-    import matplotlib
-
-    matplotlib.use("Agg")
     exec(compile(_first_code_cell(path).source, f"{path.name}[setup]", "exec"), {"__name__": "__setup__"})
     return calls
 

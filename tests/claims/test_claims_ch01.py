@@ -11,8 +11,6 @@ import torch
 
 from toymodels_lib import embeddings as E
 
-pytestmark = pytest.mark.claims
-
 
 @pytest.fixture(scope="module", params=[0, 1])
 def wv(request):

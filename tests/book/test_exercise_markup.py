@@ -16,7 +16,7 @@ import pytest
 from toymodels_lib import checks
 from toymodels_lib import coursework as cw
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if p.name[:2].isdigit()]

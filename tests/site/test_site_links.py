@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 GLOSSARY_TERMS = {
     "feature", "superposition", "polysemantic", "monosemantic", "privileged basis", "neuron",
