@@ -54,12 +54,14 @@ from .metrics import (
     feature_dimensionality,
     feature_groups,
     feature_norms,
+    find_polytope,
     group_coordinates,
     interference,
     n_antipodal,
     n_monosemantic,
     n_represented,
     neuron_top_feature_fraction,
+    regular_simplex_error,
     superposition,
 )
 
@@ -113,8 +115,8 @@ __all__ = [
     # metrics
     "angular_gaps", "antipodal_pairs", "basis_alignment", "classify_extra_feature",
     "cosine_similarity_matrix", "dimensions_per_feature", "feature_dimensionality", "feature_groups",
-    "feature_norms", "group_coordinates", "interference", "n_antipodal", "n_monosemantic",
-    "n_represented", "neuron_top_feature_fraction", "superposition",
+    "feature_norms", "find_polytope", "group_coordinates", "interference", "n_antipodal", "n_monosemantic",
+    "n_represented", "neuron_top_feature_fraction", "regular_simplex_error", "superposition",
     # theory
     "k_active_probabilities", "k_sparse_loss", "linear_loss_split", "optimal_linear_features",
     "optimal_linear_gram", "optimal_linear_loss", "polytope_dimensionality", "polytope_fractions",

@@ -24,12 +24,14 @@ __all__ = [
     "feature_dimensionality",
     "feature_groups",
     "feature_norms",
+    "find_polytope",
     "group_coordinates",
     "interference",
     "n_antipodal",
     "n_monosemantic",
     "n_represented",
     "neuron_top_feature_fraction",
+    "regular_simplex_error",
     "superposition",
 ]
 
@@ -258,3 +260,46 @@ def classify_extra_feature(
     codes[sup > superposition_threshold] = 1
     codes[norm < norm_threshold] = 0
     return codes
+
+
+def find_polytope(
+    W: Any, k: int, d: int, *, cosine: float = 0.25, threshold: float = 0.5
+) -> tuple[float, int, list[int]] | None:
+    """The cleanest group of ``k`` features spanning ``d`` dimensions in a stack of models (chapter 6).
+
+    ``W`` is ``[models, m, n]``. Features are grouped per model by :func:`feature_groups`
+    (``cosine`` links them); among the groups of exactly ``k`` features whose span has rank
+    ``d``, the one whose dimensionalities ``D_i`` are all closest to ``d/k`` wins. Returns
+    ``(largest |D_i − d/k|, model index, feature indices)``, or None when no group fits.
+    """
+    w = _weights(W)
+    if w.dim() != 3:
+        raise ValueError(f"W must be a stack of models [models, hidden, features], got shape {tuple(w.shape)}")
+    k = int(check_real("k", k, low=1))
+    d = int(check_real("d", d, low=1))
+    dims = feature_dimensionality(w)
+    best: tuple[float, int, list[int]] | None = None
+    for j in range(w.shape[0]):
+        for group in feature_groups(w[j], cosine=cosine, threshold=threshold):
+            sub = w[j][:, group]
+            if len(group) != k:
+                continue
+            if int(torch.linalg.matrix_rank(sub, atol=0.05 * float(sub.norm(dim=0).max()))) != d:
+                continue
+            error = float((dims[j, group] - d / k).abs().max())
+            if best is None or error < best[0]:
+                best = (error, j, group)
+    return best
+
+
+def regular_simplex_error(W: Any) -> torch.Tensor:
+    """How far the ``k`` feature directions of a model are from a regular simplex (chapter 6):
+    the largest ``|cos(W_i, W_j) + 1/(k − 1)|`` over pairs ``i ≠ j``. 0 for a regular
+    triangle (cosines −1/2) or tetrahedron (−1/3); ``[...]`` for ``W`` ``[..., m, k]``."""
+    w = _weights(W)
+    k = w.shape[-1]
+    if k < 2:
+        raise ValueError(f"W must hold at least 2 features, got shape {tuple(w.shape)}")
+    cos = cosine_similarity_matrix(w)
+    off = ~torch.eye(k, dtype=torch.bool)
+    return (cos[..., off] + 1.0 / (k - 1)).abs().amax(-1)

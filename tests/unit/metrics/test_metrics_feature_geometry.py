@@ -82,3 +82,33 @@ def test_angular_gaps_bad_input():
         metrics.angular_gaps(torch.randn(4, 2, 5))
     with pytest.raises(ValueError, match="threshold"):
         metrics.angular_gaps(torch.randn(2, 5), threshold=-0.5)
+
+
+def test_find_polytope_picks_the_cleanest_group():
+    from toymodels_lib import theory
+
+    W = torch.zeros(2, 4, 9)
+    W[0, :2, :5] = theory.polytope_vertices("pentagon").float()  # a regular pentagon in dims 0-1
+    W[1, :2, :5] = theory.polytope_vertices("pentagon").float() * torch.tensor([1.0, 1.0, 1.0, 1.0, 0.7])
+    W[0, 2, 5], W[0, 2, 6] = 1.0, -1.0  # a digon in dim 2
+    error, j, group = metrics.find_polytope(W, 5, 2)
+    assert (j, group) == (0, [0, 1, 2, 3, 4]) and error < 1e-5
+    digon = metrics.find_polytope(W, 2, 1)
+    assert digon is not None and digon[1:] == (0, [5, 6])
+    assert metrics.find_polytope(W, 4, 3) is None
+    with pytest.raises(ValueError, match="stack of models"):
+        metrics.find_polytope(W[0], 5, 2)
+
+
+def test_regular_simplex_error():
+    from toymodels_lib import theory
+
+    tri = theory.polytope_vertices("triangle").float()
+    assert float(metrics.regular_simplex_error(tri)) < 1e-6
+    assert float(metrics.regular_simplex_error(theory.polytope_vertices("tetrahedron"))) < 1e-6
+    bent = tri.clone()
+    bent[:, 0] = torch.tensor([0.0, 1.0])
+    assert float(metrics.regular_simplex_error(bent)) > 0.1
+    assert metrics.regular_simplex_error(torch.stack([tri, bent])).shape == (2,)
+    with pytest.raises(ValueError, match="at least 2 features"):
+        metrics.regular_simplex_error(torch.ones(2, 1))
