@@ -413,6 +413,15 @@ class CorrelatedFeatureSampler:
         return self.sample(batch_size)
 
 
+def _pairs(
+    relation: str, n_instances: int, n_pairs: int, sparsity: Probability | None, density: Probability | None, seed: int
+) -> CorrelatedFeatureSampler:
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    return CorrelatedFeatureSampler(
+        n_instances, [(relation, 2)] * n_pairs, sparsity=sparsity, density=density, seed=seed
+    )
+
+
 def correlated_pairs(
     n_instances: int,
     n_pairs: int,
@@ -422,10 +431,7 @@ def correlated_pairs(
     seed: int = 0,
 ) -> CorrelatedFeatureSampler:
     """``n_pairs`` pairs of features that are always active together (``2 n_pairs`` features)."""
-    n_pairs = check_positive_int("n_pairs", n_pairs)
-    return CorrelatedFeatureSampler(
-        n_instances, [("correlated", 2)] * n_pairs, sparsity=sparsity, density=density, seed=seed
-    )
+    return _pairs("correlated", n_instances, n_pairs, sparsity, density, seed)
 
 
 def anticorrelated_pairs(
@@ -437,7 +443,4 @@ def anticorrelated_pairs(
     seed: int = 0,
 ) -> CorrelatedFeatureSampler:
     """``n_pairs`` pairs of features that are never active together (``2 n_pairs`` features)."""
-    n_pairs = check_positive_int("n_pairs", n_pairs)
-    return CorrelatedFeatureSampler(
-        n_instances, [("anticorrelated", 2)] * n_pairs, sparsity=sparsity, density=density, seed=seed
-    )
+    return _pairs("anticorrelated", n_instances, n_pairs, sparsity, density, seed)
