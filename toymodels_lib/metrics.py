@@ -8,10 +8,10 @@ tensor with the leading axes kept. Column ``W[..., :, i]`` is feature ``i``'s di
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import torch
 
+from ._types import Weights
 from ._validate import as_float_tensor, check_real
 
 __all__ = [
@@ -38,33 +38,33 @@ __all__ = [
 _EPS = 1e-12
 
 
-def _weights(W: Any, name: str = "W") -> torch.Tensor:
+def _weights(W: Weights, name: str = "W") -> torch.Tensor:
     t = as_float_tensor(name, W, min_dim=2)
     if t.shape[-1] == 0 or t.shape[-2] == 0:
         raise ValueError(f"{name} must have at least one hidden dimension and one feature, got shape {tuple(t.shape)}")
     return t
 
 
-def feature_norms(W: Any) -> torch.Tensor:
+def feature_norms(W: Weights) -> torch.Tensor:
     """``‖W_i‖`` for each feature: ``[..., features]``."""
     return _weights(W).norm(dim=-2)
 
 
-def cosine_similarity_matrix(W: Any) -> torch.Tensor:
+def cosine_similarity_matrix(W: Weights) -> torch.Tensor:
     """``Ŵ_iᵀ Ŵ_j`` between feature directions: ``[..., features, features]`` (0 for a zero column)."""
     w = _weights(W)
     unit = w / w.norm(dim=-2, keepdim=True).clamp_min(_EPS)
     return unit.transpose(-1, -2) @ unit
 
 
-def interference(W: Any) -> torch.Tensor:
+def interference(W: Weights) -> torch.Tensor:
     """``WᵀW`` with its diagonal zeroed: how much each feature leaks into the others."""
     w = _weights(W)
     g = w.transpose(-1, -2) @ w
     return g - torch.diag_embed(torch.diagonal(g, dim1=-2, dim2=-1))
 
 
-def superposition(W: Any) -> torch.Tensor:
+def superposition(W: Weights) -> torch.Tensor:
     """``Σ_{j≠i} (Ŵ_i·W_j)²`` for each feature: ``[..., features]``.
 
     Zero when feature ``i`` is orthogonal to every other feature; large when other
@@ -77,14 +77,14 @@ def superposition(W: Any) -> torch.Tensor:
     return sq.sum(-1) - torch.diagonal(sq, dim1=-2, dim2=-1)
 
 
-def dimensions_per_feature(W: Any) -> torch.Tensor:
+def dimensions_per_feature(W: Weights) -> torch.Tensor:
     """``D* = m / ‖W‖_F²``: hidden dimensions per embedded feature (``[...]``)."""
     w = _weights(W)
     m = w.shape[-2]
     return m / (w**2).sum(dim=(-2, -1)).clamp_min(_EPS)
 
 
-def feature_dimensionality(W: Any) -> torch.Tensor:
+def feature_dimensionality(W: Weights) -> torch.Tensor:
     """``D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)²``: the fraction of a dimension feature ``i`` gets.
 
     1 for a feature with a dimension to itself, 1/2 for an antipodal pair, 2/5 in a
@@ -98,13 +98,13 @@ def feature_dimensionality(W: Any) -> torch.Tensor:
     return torch.where(denom > _EPS, norms**2 / denom.clamp_min(_EPS), torch.zeros_like(denom))
 
 
-def n_represented(W: Any, threshold: float = 0.5) -> torch.Tensor:
+def n_represented(W: Weights, threshold: float = 0.5) -> torch.Tensor:
     """How many features have ``‖W_i‖ > threshold``: ``[...]`` integers."""
     th = check_real("threshold", threshold, low=0.0)
     return (feature_norms(W) > th).sum(-1)
 
 
-def _antipodal_mask(W: Any, cosine: float, threshold: float) -> torch.Tensor:
+def _antipodal_mask(W: Weights, cosine: float, threshold: float) -> torch.Tensor:
     cos_th = check_real("cosine", cosine, low=-1.0, high=0.0)
     th = check_real("threshold", threshold, low=0.0)
     w = _weights(W)
@@ -114,7 +114,7 @@ def _antipodal_mask(W: Any, cosine: float, threshold: float) -> torch.Tensor:
     return (cos < cos_th) & both
 
 
-def n_antipodal(W: Any, cosine: float = -0.9, threshold: float = 0.5) -> torch.Tensor:
+def n_antipodal(W: Weights, cosine: float = -0.9, threshold: float = 0.5) -> torch.Tensor:
     """How many represented features have an antipodal partner.
 
     A feature counts when its norm exceeds ``threshold`` and some other represented
@@ -123,7 +123,7 @@ def n_antipodal(W: Any, cosine: float = -0.9, threshold: float = 0.5) -> torch.T
     return _antipodal_mask(W, cosine, threshold).any(-1).sum(-1)
 
 
-def antipodal_pairs(W: Any, cosine: float = -0.9, threshold: float = 0.5) -> list[tuple[int, int]]:
+def antipodal_pairs(W: Weights, cosine: float = -0.9, threshold: float = 0.5) -> list[tuple[int, int]]:
     """The antipodal pairs ``(i, j)``, ``i < j``, of one model ``W`` of shape ``[m, n]``."""
     w = _weights(W)
     if w.dim() != 2:
@@ -132,7 +132,7 @@ def antipodal_pairs(W: Any, cosine: float = -0.9, threshold: float = 0.5) -> lis
     return [(int(i), int(j)) for i, j in mask.nonzero().tolist()]
 
 
-def basis_alignment(W: Any) -> torch.Tensor:
+def basis_alignment(W: Weights) -> torch.Tensor:
     """For each feature, the fraction of its squared weight on its top neuron:
     ``max_j W_ji² / Σ_j W_ji²`` (``[..., features]``, 0 for a zero column).
 
@@ -144,7 +144,7 @@ def basis_alignment(W: Any) -> torch.Tensor:
     return torch.where(total > _EPS, sq.amax(-2) / total.clamp_min(_EPS), torch.zeros_like(total))
 
 
-def neuron_top_feature_fraction(W: Any) -> torch.Tensor:
+def neuron_top_feature_fraction(W: Weights) -> torch.Tensor:
     """For each neuron (hidden coordinate), the fraction of its squared weight that its
     top feature carries: ``max_i W_ji² / Σ_i W_ji²`` (``[..., hidden]``, 0 for a dead row)."""
     sq = _weights(W) ** 2
@@ -152,21 +152,21 @@ def neuron_top_feature_fraction(W: Any) -> torch.Tensor:
     return torch.where(total > _EPS, sq.amax(-1) / total.clamp_min(_EPS), torch.zeros_like(total))
 
 
-def n_monosemantic(W: Any, threshold: float = 0.9) -> torch.Tensor:
+def n_monosemantic(W: Weights, threshold: float = 0.9) -> torch.Tensor:
     """How many neurons are monosemantic: one feature carries at least ``threshold`` of the
     neuron's squared weight. Returns ``[...]`` integers."""
     th = check_real("threshold", threshold, low=0.0, high=1.0)
     return (neuron_top_feature_fraction(W) >= th).sum(-1)
 
 
-def _one_model(W: Any) -> torch.Tensor:
+def _one_model(W: Weights) -> torch.Tensor:
     w = _weights(W)
     if w.dim() != 2:
         raise ValueError(f"W must be one model's weights [hidden, features], got shape {tuple(w.shape)}")
     return w
 
 
-def feature_groups(W: Any, *, cosine: float = 0.1, threshold: float = 0.5) -> list[list[int]]:
+def feature_groups(W: Weights, *, cosine: float = 0.1, threshold: float = 0.5) -> list[list[int]]:
     """Groups of represented features that share a subspace, for one model ``W`` ``[m, n]``.
 
     Two represented features (``‖W_i‖ > threshold``) are linked when ``|cos(W_i, W_j)|``
@@ -198,7 +198,7 @@ def feature_groups(W: Any, *, cosine: float = 0.1, threshold: float = 0.5) -> li
     return groups
 
 
-def group_coordinates(W: Any, group: Sequence[int], dims: int) -> torch.Tensor:
+def group_coordinates(W: Weights, group: Sequence[int], dims: int) -> torch.Tensor:
     """The vectors ``W_i`` of the features in ``group`` in coordinates of their own span.
 
     ``W`` is one model ``[m, n]``; the basis is the top ``dims`` left singular vectors of
@@ -217,7 +217,7 @@ def group_coordinates(W: Any, group: Sequence[int], dims: int) -> torch.Tensor:
     return U[:, :dims].T @ sub
 
 
-def angular_gaps(W: Any, threshold: float = 0.5) -> torch.Tensor:
+def angular_gaps(W: Weights, threshold: float = 0.5) -> torch.Tensor:
     """The angles (degrees) between neighbouring feature directions of a model with a 2-D hidden space.
 
     ``W`` is ``[2, n]``. The represented features (``‖W_i‖ > threshold``) are taken in
@@ -236,7 +236,7 @@ def angular_gaps(W: Any, threshold: float = 0.5) -> torch.Tensor:
 
 
 def classify_extra_feature(
-    W: Any,
+    W: Weights,
     *,
     norm_threshold: float = 0.5,
     superposition_threshold: float = 0.25,
@@ -263,7 +263,7 @@ def classify_extra_feature(
 
 
 def find_polytope(
-    W: Any, k: int, d: int, *, cosine: float = 0.25, threshold: float = 0.5
+    W: Weights, k: int, d: int, *, cosine: float = 0.25, threshold: float = 0.5
 ) -> tuple[float, int, list[int]] | None:
     """The cleanest group of ``k`` features spanning ``d`` dimensions in a stack of models (chapter 6).
 
@@ -292,7 +292,7 @@ def find_polytope(
     return best
 
 
-def regular_simplex_error(W: Any) -> torch.Tensor:
+def regular_simplex_error(W: Weights) -> torch.Tensor:
     """How far the ``k`` feature directions of a model are from a regular simplex (chapter 6):
     the largest ``|cos(W_i, W_j) + 1/(k − 1)|`` over pairs ``i ≠ j``. 0 for a regular
     triangle (cosines −1/2) or tetrahedron (−1/3); ``[...]`` for ``W`` ``[..., m, k]``."""

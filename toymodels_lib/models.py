@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._loss import importance_weighted_loss
 from ._types import Batch, Biases, PerInstance, Weights
 from ._validate import as_float_tensor, check_positive_int
 from .data import INIT_STREAM, random_stream
@@ -34,15 +35,7 @@ __all__ = [
 ]
 
 
-def importance_weighted_loss(output: Batch, target: Batch, importance: torch.Tensor) -> PerInstance:
-    """The paper's loss, the one definition the library uses: per instance,
-    ``mean over the batch of Σ_i I_i (target_i − output_i)²`` (a sum over features).
 
-    ``output`` and ``target`` are ``[instances, batch, features]``, ``importance`` is
-    ``[instances, features]``; returns ``[instances]``. The paper's own notebook takes the
-    mean over features instead, which is smaller by a factor ``n``.
-    """
-    return ((output - target) ** 2 * importance[:, None, :]).sum(-1).mean(-1)
 
 
 def _xavier_per_instance(n_instances: int, n_hidden: int, n_features: int, seed: int) -> torch.Tensor:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import torch
 
 from .. import metrics
+from .._loss import importance_weighted_loss
 from ._common import call_learner as _call
 from ._common import compare as _compare
 from ._common import passed as _passed
@@ -118,7 +119,7 @@ def _one_sparse(W: torch.Tensor, b: torch.Tensor, imp: torch.Tensor, values: tor
     x = values[:, None, None] * torch.eye(n, dtype=W.dtype)[None]  # [values, active feature, features]
     pre = values[:, None, None] * gram[None] + (b if bias else 0.0)
     out = torch.relu(pre) if relu else pre
-    return ((x - out) ** 2 * imp).sum(-1).mean()
+    return importance_weighted_loss(out, x, imp).mean()
 
 
 def check_one_sparse_loss(

@@ -11,6 +11,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import metrics
+from .._types import Weights
 from .style import (
     FIGSIZE,
     INVERSE_DENSITY_LABEL,
@@ -42,7 +43,7 @@ _SHAPE_COLOURS = {
 }
 
 
-def plot_dimensions_per_feature(W: Any, density: Any, *, title: str | None = None) -> Figure:
+def plot_dimensions_per_feature(W: Weights, *, density: Any, title: str | None = None) -> Figure:
     """``D* = m / ‖W‖_F²`` against ``1/(1 − S)`` for a sweep of models ``W`` ``[models, m, n]``.
 
     Reference lines at 1 (a dimension per feature), 1/2 (antipodal pairs) and ``m/n``
@@ -68,7 +69,7 @@ def plot_dimensions_per_feature(W: Any, density: Any, *, title: str | None = Non
 
 
 def plot_feature_dimensionality(
-    W: Any, density: Any, *, min_dimensionality: float = 0.02, title: str | None = None
+    W: Weights, *, density: Any, min_dimensionality: float = 0.02, title: str | None = None
 ) -> Figure:
     """Each feature's dimensionality ``D_i`` against ``1/(1 − S)`` (one dot per feature and model).
 
@@ -102,7 +103,7 @@ def plot_feature_dimensionality(
 
 
 def plot_dimensionality_histogram(
-    W: Any, *, min_dimensionality: float = 0.05, bins: int = 60, title: str | None = None
+    W: Weights, *, min_dimensionality: float = 0.05, bins: int = 60, title: str | None = None
 ) -> Figure:
     """Histogram of the feature dimensionalities ``D_i`` of the models ``W`` ``[models, m, n]``.
 

@@ -7,6 +7,7 @@ import math
 
 import torch
 
+from .._loss import importance_weighted_loss
 from .._types import ArrayLike, Biases, Probability, Weights
 from .._validate import check_choice, check_positive_int
 from ._common import density_of, importance_vector, per_feature_density, probability_name, weights_and_bias
@@ -131,4 +132,4 @@ def k_sparse_loss(
     x.scatter_(1, order, torch.rand(n_samples, k, generator=g, dtype=torch.float64))
     gram = w.transpose(-1, -2) @ w  # [..., n, n]
     out = act(x @ gram + bias.unsqueeze(-2))  # gram is symmetric
-    return ((out - x) ** 2 * imp).sum(-1).mean(-1)
+    return importance_weighted_loss(out, x, imp)

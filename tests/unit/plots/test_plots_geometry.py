@@ -21,8 +21,8 @@ def test_geometry_plots_return_figures():
     W = torch.stack([_block_model(), 0.9 * _block_model()])
     density = [1.0, 0.1]
     for fig in (
-        plots.plot_dimensions_per_feature(W, density),
-        plots.plot_feature_dimensionality(W, density),
+        plots.plot_dimensions_per_feature(W, density=density),
+        plots.plot_feature_dimensionality(W, density=density),
         plots.plot_dimensionality_histogram(W),
         plots.plot_polytopes([W[0][:, [0, 1, 2]], theory.polytope_vertices("tetrahedron")],
                              titles=["triangle", "tetrahedron"], dimensionality=[[2 / 3] * 3, [0.75] * 4]),
@@ -31,7 +31,7 @@ def test_geometry_plots_return_figures():
         assert isinstance(fig, matplotlib.figure.Figure)
         assert any(ax.get_title() for ax in fig.axes)  # every figure states what it shows
         plt.close(fig)
-    fig = plots.plot_dimensions_per_feature(W, density)
+    fig = plots.plot_dimensions_per_feature(W, density=density)
     assert "n = 7, m = 4" in fig.axes[0].get_title()
     plt.close(fig)
 
@@ -39,11 +39,11 @@ def test_geometry_plots_return_figures():
 def test_geometry_plots_bad_input():
     W = torch.stack([_block_model()])
     with pytest.raises(ValueError):
-        plots.plot_dimensions_per_feature(W[0], [1.0])
+        plots.plot_dimensions_per_feature(W[0], density=[1.0])
     with pytest.raises(ValueError):
-        plots.plot_dimensions_per_feature(W, [1.0, 0.5])
+        plots.plot_dimensions_per_feature(W, density=[1.0, 0.5])
     with pytest.raises(ValueError):
-        plots.plot_feature_dimensionality(W, [0.0])
+        plots.plot_feature_dimensionality(W, density=[0.0])
     with pytest.raises(TypeError):
         plots.plot_polytopes(W[0])
     with pytest.raises(ValueError):
@@ -68,7 +68,7 @@ def test_polytopes_draw_each_group_in_its_own_span():
 def test_polytope_benefit_plot():
     inv = torch.logspace(0, 1, 12, dtype=torch.float64)
     names = ["dedicated dimension", "triangle", "digon"]
-    benefit = {n: theory.polytope_benefit(n, 1 - 1 / inv)["benefit"] for n in names}
+    benefit = {n: theory.polytope_benefit(n, sparsity=1 - 1 / inv)["benefit"] for n in names}
     fig = plots.plot_polytope_benefit(inv, benefit)
     assert len(fig.axes) == 2  # all sparsities and the zoom on 1/(1-S) <= 2
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == names

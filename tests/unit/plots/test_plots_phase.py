@@ -42,7 +42,7 @@ def test_candidate_losses():
     from toymodels_lib import theory
 
     density = torch.logspace(0, -2, 50, dtype=torch.float64)
-    losses = theory.two_in_one_candidate_losses(0.5, density)
+    losses = theory.two_in_one_candidate_losses(0.5, density=density)
     fig = plots.plot_candidate_losses(density, losses, boundary=0.3, title="t")
     assert len(fig.axes) == 1
     ax = fig.axes[0]

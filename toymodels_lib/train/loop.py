@@ -1,49 +1,24 @@
-"""One fast trainer for every toy model.
-
-The loss is the paper's: per instance, ``L = E_x Σ_i I_i (x_i − x'_i)²``, a sum over
-features and a mean over the batch (the paper's own notebook and many replications take
-the mean over features instead, which is smaller by a factor ``n``). Instances are trained
-together but independently: the optimiser is elementwise and the total loss is the sum of
-the per-instance losses, so each instance gets exactly its own gradient.
-
-Speed comes from the instance-first layout (batched matrix products, no transposes), one
-random draw per feature value from per-instance streams filled on two threads, and, for
-the linear and ReLU-output models, a hand-derived backward pass that skips autograd (it is
-tested against autograd).
-"""
+"""The training loop: :func:`fit` trains every instance of a model, :func:`train_models`
+builds and trains one model per configuration and seed, :func:`evaluate_loss` measures."""
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import torch
 
-from ._types import Batch, PerInstance, Probability
-from ._validate import check_choice, check_positive_int, check_real, resolve_device, resolve_sparsity
-from .data import (
-    EVAL_STREAM,
-    FeatureSampler,
-    broadcast_importance,
-    broadcast_sparsity,
-)
-from .models import ToyModel, importance_weighted_loss, make_model
-from .optim import FlatAdam
+from .._types import Batch, PerInstance, Probability
+from .._validate import check_positive_int, resolve_device, resolve_sparsity
+from ..data import EVAL_STREAM, FeatureSampler, broadcast_importance, broadcast_sparsity
+from ..models import ToyModel, importance_weighted_loss, make_model
+from ..optim import FlatAdam
+from .config import TrainConfig, _check_config, lr_factor
+from .result import TrainResult
 
-__all__ = [
-    "DataSource",
-    "Hook",
-    "TrainConfig",
-    "TrainResult",
-    "evaluate_loss",
-    "fit",
-    "lr_factor",
-    "train_models",
-]
+__all__ = ["DataSource", "Hook", "Target", "configuration_sparsity", "evaluate_loss", "fit", "train_models"]
 
 DataSource = Callable[[int], Batch]
 """A callable that takes a batch size and returns ``[instances, batch, features]``."""
@@ -55,165 +30,6 @@ Hook = Callable[[int, ToyModel, torch.Tensor], None]
 """Called as ``hook(step, model, losses)`` every ``log_every`` steps and after the last step;
 ``losses`` is the per-instance training loss ``[instances]`` of that step."""
 
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train. The defaults are the fast settings this book uses.
-
-    ``TrainConfig.paper()`` gives the paper notebook's settings (AdamW, lr 1e-3, 10,000
-    steps, constant learning rate); with ``lr=1e-2`` and a few thousand steps the same
-    structures appear in a fraction of the time.
-
-    ``bias_init="mean"`` starts every bias at its feature's mean ``p/2`` (the best constant
-    prediction) instead of zero (the paper's start); dense uniform-importance models reach
-    their optimum from there (chapter 6).
-    """
-
-    steps: int = 3000
-    batch_size: int = 1024
-    lr: float = 1e-2
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    schedule: str = "cosine"
-    warmup_steps: int = 0
-    seed: int = 0
-    device: str = "auto"
-    log_every: int = 50
-    eval_samples: int = 32768
-    progress: bool = False
-    analytic_grad: bool = True
-    bias_init: str = "zero"
-
-    def __post_init__(self) -> None:
-        check_positive_int("steps", self.steps)
-        check_positive_int("batch_size", self.batch_size)
-        check_real("lr", self.lr, low=0.0, low_open=True)
-        check_choice("optimizer", self.optimizer, ("adam", "adamw"))
-        check_real("weight_decay", self.weight_decay, low=0.0)
-        check_choice("schedule", self.schedule, ("constant", "cosine", "linear"))
-        check_positive_int("warmup_steps", self.warmup_steps, minimum=0)
-        if self.warmup_steps >= self.steps:
-            raise ValueError(
-                f"warmup_steps={self.warmup_steps} must be smaller than steps={self.steps}"
-            )
-        check_positive_int("seed", self.seed, minimum=0)
-        if not isinstance(self.device, str) or not (
-            self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")
-        ):
-            raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {self.device!r}")
-        check_choice("bias_init", self.bias_init, ("zero", "mean"))
-        check_positive_int("log_every", self.log_every)
-        check_positive_int("eval_samples", self.eval_samples)
-        if not isinstance(self.progress, bool):
-            raise TypeError(f"progress must be True or False, got {self.progress!r}")
-
-    @classmethod
-    def paper(cls, **overrides: Any) -> "TrainConfig":
-        """The paper notebook's settings: AdamW (weight decay 0.01), lr 1e-3, 10k steps, constant."""
-        base = cls(steps=10_000, lr=1e-3, optimizer="adamw", weight_decay=0.01, schedule="constant")
-        return replace(base, **overrides)
-
-    def with_(self, **changes: Any) -> "TrainConfig":
-        """A copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
-
-def lr_factor(step: int, config: TrainConfig) -> float:
-    """Multiplier of the base learning rate at ``step`` (0-based)."""
-    if step < config.warmup_steps:
-        return (step + 1) / config.warmup_steps
-    span = max(1, config.steps - config.warmup_steps)
-    frac = (step - config.warmup_steps) / span
-    if config.schedule == "constant":
-        return 1.0
-    if config.schedule == "linear":
-        return 1.0 - frac
-    return 0.5 * (1.0 + math.cos(math.pi * frac))
-
-
-@dataclass
-class TrainResult:
-    """What training returns.
-
-    The instance axis is ``configurations × seeds`` (configuration-major): instance
-    ``c * n_seeds + s`` is seed ``s`` of configuration ``c``. :meth:`best` keeps the
-    lowest-loss seed of each configuration.
-    """
-
-    kind: str
-    n_features: int
-    n_hidden: int
-    W: torch.Tensor  # [instances, hidden, features]
-    b: torch.Tensor  # [instances, features]
-    losses: torch.Tensor  # [instances], evaluated on fresh data after training
-    sparsity: torch.Tensor  # [instances, features]
-    importance: torch.Tensor  # [instances, features]
-    history_steps: list[int]
-    history: torch.Tensor  # [logs, instances], training loss
-    config: TrainConfig
-    n_seeds: int = 1
-    seconds: float = 0.0
-    model: ToyModel | None = field(default=None, repr=False)
-
-    @property
-    def n_instances(self) -> int:
-        return int(self.W.shape[0])
-
-    @property
-    def n_configs(self) -> int:
-        return self.n_instances // self.n_seeds
-
-    @property
-    def density(self) -> torch.Tensor:
-        """``1 − S`` per instance and feature."""
-        return 1.0 - self.sparsity
-
-    @property
-    def ms_per_step(self) -> float:
-        return 1000.0 * self.seconds / self.config.steps
-
-    def seed_losses(self) -> torch.Tensor:
-        """Final losses as ``[configurations, seeds]``."""
-        return self.losses.reshape(self.n_configs, self.n_seeds)
-
-    def select(self, index: Sequence[int] | torch.Tensor) -> "TrainResult":
-        """A result holding only the given instances (as one seed each)."""
-        idx = torch.as_tensor(index, dtype=torch.long)
-        if idx.dim() != 1 or (idx.numel() and (idx.min() < 0 or idx.max() >= self.n_instances)):
-            raise ValueError(
-                f"index must be a list of instance numbers in [0, {self.n_instances}), got {index!r}"
-            )
-        return replace(
-            self,
-            W=self.W[idx],
-            b=self.b[idx],
-            losses=self.losses[idx],
-            sparsity=self.sparsity[idx],
-            importance=self.importance[idx],
-            history=self.history[:, idx],
-            n_seeds=1,
-            model=None,
-        )
-
-    def best(self) -> "TrainResult":
-        """Keep the lowest-loss seed of each configuration."""
-        choice = self.seed_losses().argmin(dim=1)
-        return self.select(torch.arange(self.n_configs) * self.n_seeds + choice)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain arrays and settings (for saving as ``.npz``)."""
-        return {
-            "kind": self.kind,
-            "n_features": self.n_features,
-            "n_hidden": self.n_hidden,
-            "W": self.W.numpy(),
-            "b": self.b.numpy(),
-            "losses": self.losses.numpy(),
-            "sparsity": self.sparsity.numpy(),
-            "importance": self.importance.numpy(),
-            "n_seeds": self.n_seeds,
-            "config": asdict(self.config),
-        }
 
 
 def _uses_analytic(model: ToyModel, config: TrainConfig, target: Any) -> bool:
@@ -277,16 +93,6 @@ def evaluate_loss(
         total += importance_weighted_loss(model(x), y, imp) * size
         done += size
     return (total / n_samples).cpu()
-
-
-def _check_config(config: Any) -> TrainConfig:
-    if config is None:
-        return TrainConfig()
-    if isinstance(config, dict):
-        raise TypeError(f"config must be a TrainConfig, got a dict; write TrainConfig(**{config!r})")
-    if not isinstance(config, TrainConfig):
-        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
-    return config
 
 
 def _warn_if_not_learning(initial: torch.Tensor, final: torch.Tensor, config: TrainConfig) -> None:
