@@ -16,6 +16,8 @@ book ships, how each is made and how a chapter loads it is :mod:`toymodels_lib.s
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,8 +189,14 @@ def load_artifact(
     try:
         with np.load(p, allow_pickle=False) as npz:
             loaded = {k: npz[k] for k in npz.files}
-    except ValueError as exc:
-        raise ValueError(f"{str(p)!r} is not a pickle-free artifact file: {exc}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        # A damaged, truncated or foreign file. NumPy's own message may suggest loading with
+        # pickle, which would run code from the file: never pass that on.
+        kind = type(exc).__name__
+        raise ValueError(
+            f"{str(p)!r} is not a readable artifact (.npz written by save_artifact): it is damaged, "
+            f"truncated or another kind of file ({kind}); remake it with `make artifacts`"
+        ) from None
     if _META_KEY not in loaded:
         raise ValueError(f"{str(p)!r} has no {_META_KEY!r} entry: it was not written by save_artifact")
     meta = json.loads(str(loaded.pop(_META_KEY)))

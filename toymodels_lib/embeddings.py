@@ -414,7 +414,7 @@ def load_glove(path: str | os.PathLike[str], *, max_words: int | None = None) ->
     rows: list[list[float]] = []
     seen: dict[str, int] = {}
     dim: int | None = None
-    with path.open("r", encoding="utf-8") as f:
+    with path.open("r", encoding="utf-8-sig") as f:  # utf-8-sig: a byte-order mark is not part of the first word
         for lineno, line in enumerate(f, 1):
             parts = line.rstrip("\n").rstrip("\r").split(" ")
             parts = [p for p in parts if p != ""]

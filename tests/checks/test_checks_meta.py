@@ -88,3 +88,12 @@ def test_the_scanner_sees_through_comments():
     assert "check_b" in _mentioned(source)
     assert _expects_assertion_error(ast.parse(source))
     assert not _expects_assertion_error(ast.parse("import pytest\npytest.raises(TypeError)\n"))
+
+
+def test_a_nan_result_is_reported_not_a_crash():
+    import torch
+
+    from toymodels_lib import checks
+
+    with pytest.raises(AssertionError, match="non-finite value"):
+        checks.check_superposition(lambda W: torch.full((W.shape[1],), float("nan")))

@@ -170,3 +170,22 @@ def test_bias_init_zero_is_the_plain_batched_run():
     mean = make_uniform_geometry(40, 4, dens, steps=300, batch_size=256, weight_dtype="float32")
     assert mean.config["bias_init"] == "mean" and zero.config["bias_init"] == "zero"
     assert mean["loss"][0] < zero["loss"][0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: data[:200] + bytes(b ^ 0xFF for b in data[200:400]) + data[400:],  # corrupted
+        lambda data: b"just some text, not an archive\n",  # another kind of file
+    ],
+    ids=["truncated", "corrupted", "text"],
+)
+def test_damaged_artifact_gets_a_clear_error_naming_the_file(tmp_path, damage):
+    path = _save(tmp_path)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ValueError) as err:
+        load_artifact(path)
+    message = str(err.value)
+    assert str(path) in message and "make artifacts" in message
+    assert "pickle" not in message.lower()

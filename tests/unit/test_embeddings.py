@@ -196,3 +196,12 @@ def test_load_glove_bad_arguments(tmp_path):
     p.write_text("a 1\n")
     with pytest.raises(ValueError, match="max_words"):
         tm.load_glove(p, max_words=0)
+
+
+def test_glove_file_with_a_byte_order_mark(tmp_path):
+    from toymodels_lib.embeddings import load_glove
+
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffthe 0.1 0.2\ncat 0.3 0.4\n".encode())
+    wv = load_glove(path)
+    assert "the" in wv and "\ufeffthe" not in wv

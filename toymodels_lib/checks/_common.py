@@ -43,6 +43,12 @@ def compare(
         raise AssertionError(
             f"{case}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}"
         )
+    if actual.is_floating_point() and not torch.isfinite(actual).all():
+        bad = tuple(int(i) for i in torch.nonzero(~torch.isfinite(actual))[0])
+        raise AssertionError(
+            f"{case}: your result has a non-finite value ({float(actual[bad])}) at index {bad}; "
+            "look for a division by zero or a log of zero"
+        )
     actual = actual.detach().to(expected.dtype)
     if torch.allclose(actual, expected, atol=atol, rtol=rtol):
         return

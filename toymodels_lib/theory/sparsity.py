@@ -89,9 +89,14 @@ def k_active_probabilities(
     if p_t.dim() != 0:
         raise ValueError(f"{probability_name(sparsity, density)} must be one number here (shared by all features), got shape {tuple(p_t.shape)}")
     p = float(p_t)
-    return torch.tensor(
-        [math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)], dtype=torch.float64
-    )
+    if p == 1.0:
+        out = torch.zeros(n + 1, dtype=torch.float64)
+        out[n] = 1.0
+        return out
+    # in log space: math.comb(n, k) * p**k overflows a float for n in the thousands
+    k = torch.arange(n + 1, dtype=torch.float64)
+    log_comb = math.lgamma(n + 1) - torch.lgamma(k + 1) - torch.lgamma(n - k + 1)
+    return torch.exp(log_comb + k * math.log(p) + (n - k) * math.log1p(-p))
 
 
 def k_sparse_loss(

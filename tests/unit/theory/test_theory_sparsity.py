@@ -228,3 +228,12 @@ def test_reexports():
         assert hasattr(theory, name), name
     for name in ("optimal_linear_loss", "k_active_probabilities", "polytope_vertices", "linear_loss_split"):
         assert getattr(tm, name) is getattr(theory, name)
+
+
+def test_k_active_probabilities_for_many_features():
+    p = theory.k_active_probabilities(2000, sparsity=0.9)
+    assert p.shape == (2001,) and torch.isfinite(p).all()
+    assert abs(float(p.sum()) - 1) < 1e-9
+    assert int(p.argmax()) == 200  # the mode of Binomial(2000, 0.1)
+    dense = theory.k_active_probabilities(3, density=1.0)
+    assert dense.tolist() == [0.0, 0.0, 0.0, 1.0]
