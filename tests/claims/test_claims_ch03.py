@@ -87,3 +87,19 @@ def test_bias_turns_negative_when_sparse(relu_runs):
     b = relu_runs[0].b
     assert float(b[DENSITIES.index(1.0)].mean()) > 0
     assert float(b[DENSITIES.index(0.001)].mean()) < 0
+
+
+def test_drawing_chapter_3_from_a_local_minimum_fails_its_claim():
+    """The chapter's settings at 1-S = 0.3, four seeds: the lowest-loss seed keeps features
+    0-1 dedicated; the worst seed, a local minimum, does not, and the chapter's claim check
+    stops it (so a page drawn from such a seed cannot be built)."""
+    from toymodels_lib import claims
+
+    imp = tm.importance_decay(20, 0.7)
+    runs = tm.train_models("relu", 20, 5, sparsity=[0.7], importance=imp,
+                           config=tm.TrainConfig(seed=0, eval_samples=131_072), n_seeds=4)
+    best, worst = int(runs.losses.argmin()), int(runs.losses.argmax())
+    shown = {"relu": runs.select([best]), "densities": [0.3]}
+    claims.check("ch03.most-important-untouched", shown)
+    with pytest.raises(claims.ClaimFailed):
+        claims.check("ch03.most-important-untouched", {"relu": runs.select([worst]), "densities": [0.3]})

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metrics import n_antipodal, n_represented, superposition
+import torch
+
+from ..metrics import feature_norms, n_antipodal, n_represented, superposition
 from ..theory import optimal_linear_loss
 from . import at_least, at_most, claim, equals
 
@@ -143,3 +145,55 @@ def _bias_sign(result: dict[str, Any]) -> bool:
 def _seeds_differ(result: dict[str, Any]) -> float:
     losses = result["relu_all"].seed_losses()[_index(result, 0.3)]
     return float(losses.max() / losses.min() - 1)
+
+
+def _dedicated(W: Any, threshold: float = 0.1) -> list[int]:
+    """Represented features with (almost) a dimension of their own: superposition below ``threshold``."""
+    rep = torch.nonzero(feature_norms(W) > 0.5).flatten()
+    sup = superposition(W)
+    return [int(i) for i in rep if float(sup[i]) < threshold]
+
+
+@claim(
+    "ch03.one-dedicated-at-0.1",
+    chapter=3,
+    statement="At 1−S = 0.1 at most one feature (feature 0) still has a dimension of its own.",
+    paper="It starts with less important features, and gradually affects the most important ones.",
+    section=SECTION,
+    criterion=at_most(1),
+    unit="dedicated features",
+    selection=BEST,
+)
+def _one_dedicated(result: dict[str, Any]) -> int:
+    return len(_dedicated(result["relu"].W[_index(result, 0.1)]))
+
+
+@claim(
+    "ch03.all-superposed-from-0.03",
+    chapter=3,
+    statement="From 1−S = 0.03 on every represented feature, feature 0 included, is in superposition.",
+    paper="It starts with less important features, and gradually affects the most important ones.",
+    section=SECTION,
+    criterion=equals(0),
+    unit="dedicated features (at 1−S = 0.03 and sparser)",
+    selection=BEST,
+)
+def _all_superposed(result: dict[str, Any]) -> int:
+    sparse = [k for k, d in enumerate(result["densities"]) if float(d) <= 0.03]
+    return sum(len(_dedicated(result["relu"].W[k])) for k in sparse)
+
+
+@claim(
+    "ch03.beyond-pairs-when-sparsest",
+    chapter=3,
+    statement="At 1−S = 0.001 the structure has moved beyond pairs: fewer than half the represented features are in antipodal pairs.",
+    paper="At high sparsity the features form more complex structures than antipodal pairs.",
+    section=SECTION,
+    criterion=at_most(0.5),
+    unit="of represented features in pairs",
+    digits=2,
+    selection=BEST,
+)
+def _beyond_pairs(result: dict[str, Any]) -> float:
+    W = result["relu"].W[_index(result, 0.001)]
+    return float(n_antipodal(W)) / max(1, int(n_represented(W)))
