@@ -5,8 +5,8 @@ extension points ``TOYMODELS_CLAIMS_LOG`` at ``_build/claims/<page>.jsonl`` (and
 it); the chapter's kernel inherits the variable, and each ``claims.check`` appends what it
 measured. The ``{claims-table}`` directive leaves a placeholder that is filled once every
 page has been read (``doctree-resolved``): one row per registered claim with the paper's
-statement and section, the paper's value, the value measured on the models the chapter
-shows, and a status. A page not re-read in an incremental build keeps its last log.
+statement, section and value, and the status and value measured on the models the
+chapter shows (three columns, so that the table reads on a phone). A page not re-read in an incremental build keeps its last log.
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ def _fill_tables(app, doctree, docname) -> None:
 
     measured = _measured(app)
     pages = {int(p.split("/")[-1][:2]): p for p in app.env.found_docs if p.split("/")[-1][:2].isdigit()}
-    headers = ["Claim (the book says)", "Paper", "Paper's value", "This build", "Status"]
-    widths = [34, 30, 10, 14, 12]
+    headers = ["Claim (the book says)", "Paper", "This build"]
+    widths = [40, 34, 26]
     body = nodes.tbody()
     for cid, c in sorted(claims.REGISTRY.items(), key=lambda kv: (kv[1].chapter, kv[0])):
         row = measured.get(cid)
@@ -98,13 +98,16 @@ def _fill_tables(app, doctree, docname) -> None:
         claim_cell += nodes.Text(f" · {cid}: {c.statement}")
         if c.selection:
             claim_cell += nodes.Text(f" (models: {c.selection})")
-        paper_cell = _text(f"{c.paper} (§ {c.section})")
+        paper_text = f"{c.paper} (§ {c.section})"
+        if c.paper_value:
+            paper_text += f" Paper's value: {c.paper_value}."
+        paper_cell = _text(paper_text)
         if row is None:
-            value, status = "not measured on a page", "checked in tests/claims"
+            built = f"not measured on a page (checked in tests/claims); claimed {c.criterion.text}"
         else:
-            value = row["text"]
             status = "✔ holds" if row["ok"] else "✘ fails"
-        cells = [claim_cell, paper_cell, c.paper_value or "—", f"{value} (claimed {c.criterion.text})", status]
+            built = f"{status}: {row['text']} (claimed {c.criterion.text})"
+        cells = [claim_cell, paper_cell, built]
         tr = _row(cells)
         tr["ids"].append(f"claim-{cid.replace('.', '-')}")
         tr["classes"].append("tm-claim-row")

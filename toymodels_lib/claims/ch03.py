@@ -16,7 +16,7 @@ from ..theory import optimal_linear_loss
 from . import at_least, at_most, claim, equals
 
 SECTION = "Demonstrating Superposition"
-BEST = "lowest loss of the seeds trained per density (loss on 131,072 fresh samples)"
+BEST = "lowest-loss of 4 seeds per density, by the loss on 131,072 samples"
 
 
 def _index(result: dict[str, Any], density: float) -> int:
