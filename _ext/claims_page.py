@@ -125,8 +125,10 @@ def _fill_tables(app, doctree, docname) -> None:
     summary = _text(
         f"{len(claims.REGISTRY)} claims registered; {n_ok} measured and holding on the pages of this build."
     )
+    # long words (claim ids, "superposition") may break anywhere, so the table fits a phone
+    style = nodes.raw("", "<style>.tm-claims-table td { overflow-wrap: anywhere; }</style>", format="html")
     for placeholder in tables:
-        placeholder.replace_self([summary, table])
+        placeholder.replace_self([style, summary, table])
 
 
 def setup(app):
