@@ -8,24 +8,15 @@ import torch
 from toymodels_lib import metrics, theory
 
 
-def _block_model():
-    """A triangle in dims 0-1, an antipodal pair in dim 2, one dedicated feature in dim 3, one unused feature."""
-    W = torch.zeros(4, 7)
-    W[:2, :3] = theory.polytope_vertices("triangle").float()
-    W[2, 3], W[2, 4] = 1.0, -1.0
-    W[3, 5] = 1.0
-    return W
-
-
-def test_feature_groups():
-    groups = metrics.feature_groups(_block_model())
+def test_feature_groups(block_model):
+    groups = metrics.feature_groups(block_model)
     assert groups == [[0, 1, 2], [3, 4], [5]]
     with pytest.raises(ValueError):
         metrics.feature_groups(torch.zeros(2, 3, 4))
 
 
-def test_feature_groups_thresholds_and_bad_input():
-    W = _block_model()
+def test_feature_groups_thresholds_and_bad_input(block_model):
+    W = block_model
     W[:, 6] = 0.3 * (W[:, 0] + W[:, 3])  # short (not represented) and leaning on two groups
     assert metrics.feature_groups(W) == [[0, 1, 2], [3, 4], [5]]
     assert metrics.feature_groups(W, threshold=0.2)[0] == [0, 1, 2, 3, 4, 6]  # now it links them
@@ -36,8 +27,8 @@ def test_feature_groups_thresholds_and_bad_input():
         metrics.feature_groups(W, threshold=-1)
 
 
-def test_group_coordinates_keep_lengths_and_angles():
-    W = _block_model()
+def test_group_coordinates_keep_lengths_and_angles(block_model):
+    W = block_model
     coords = metrics.group_coordinates(W, [0, 1, 2], 2)
     assert coords.shape == (2, 3) and coords.dtype == torch.float64
     sub = W[:, [0, 1, 2]].double()

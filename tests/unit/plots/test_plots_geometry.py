@@ -8,17 +8,8 @@ import torch
 from toymodels_lib import plots, theory
 
 
-def _block_model():
-    """A triangle in dims 0-1, an antipodal pair in dim 2, one dedicated feature in dim 3, one unused feature."""
-    W = torch.zeros(4, 7)
-    W[:2, :3] = theory.polytope_vertices("triangle").float()
-    W[2, 3], W[2, 4] = 1.0, -1.0
-    W[3, 5] = 1.0
-    return W
-
-
-def test_geometry_plots_return_figures():
-    W = torch.stack([_block_model(), 0.9 * _block_model()])
+def test_geometry_plots_return_figures(block_model):
+    W = torch.stack([block_model, 0.9 * block_model])
     density = [1.0, 0.1]
     for fig in (
         plots.plot_dimensions_per_feature(W, density=density),
@@ -36,8 +27,8 @@ def test_geometry_plots_return_figures():
     plt.close(fig)
 
 
-def test_geometry_plots_bad_input():
-    W = torch.stack([_block_model()])
+def test_geometry_plots_bad_input(block_model):
+    W = torch.stack([block_model])
     with pytest.raises(ValueError):
         plots.plot_dimensions_per_feature(W[0], density=[1.0])
     with pytest.raises(ValueError):
