@@ -36,6 +36,7 @@ from .data import (
     anticorrelated_pairs,
     correlated_pairs,
     importance_decay,
+    instance_keys,
     random_stream,
     sample_features,
 )
@@ -106,7 +107,7 @@ __all__ = [
     "sweeps", "theory", "train", "widgets",
     # data
     "CorrelatedFeatureSampler", "FeatureSampler", "anticorrelated_pairs", "correlated_pairs",
-    "importance_decay", "random_stream", "sample_features",
+    "importance_decay", "instance_keys", "random_stream", "sample_features",
     # models
     "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "importance_weighted_loss",
     "make_model", "random_orthogonal",

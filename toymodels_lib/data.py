@@ -1,8 +1,9 @@
 """Feature distributions for the toy models.
 
 Tensors are instance-first: ``[instances, batch, features]``. Each instance draws from its
-own random stream, keyed by ``(seed, instance)``, so the numbers an instance sees do not
-depend on how many instances are trained beside it.
+own random stream. The trainer keys it by ``(seed, configuration, seed index)``
+(:func:`instance_keys`), so the numbers a model sees depend on nothing but its own
+configuration and seed: not on how many models train beside it, nor on their order.
 
 The sparse uniform distribution of the paper: feature ``i`` is zero with probability
 ``S`` (the sparsity) and otherwise uniform on ``[0, 1]``. We draw one uniform ``u`` per
@@ -13,6 +14,7 @@ entry and set ``x = max(0, (u - S) / (1 - S))``: the feature is active exactly w
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +42,7 @@ __all__ = [
     "broadcast_importance",
     "broadcast_sparsity",
     "importance_decay",
+    "instance_keys",
     "random_stream",
     "sample_features",
 ]
@@ -57,6 +60,51 @@ def random_stream(domain: int, *key: int) -> np.random.Generator:
     ``(domain, *key)``, e.g. ``(DATA_STREAM, seed, instance)``. Streams with different keys
     are independent, and a stream depends on nothing but its key."""
     return np.random.Generator(np.random.SFC64(np.random.SeedSequence([int(domain), *map(int, key)])))
+
+
+StreamKey = int | tuple[int, ...]
+
+
+def _key_tuple(name: str, key: Any) -> tuple[int, ...]:
+    parts = key if isinstance(key, tuple) else (key,)
+    out = []
+    for part in parts:
+        if isinstance(part, bool) or not isinstance(part, (int, np.integer)) or int(part) < 0:
+            raise ValueError(f"{name} must be a non-negative int or a tuple of them, got {key!r}")
+        out.append(int(part))
+    return tuple(out)
+
+
+def configuration_hash(sparsity: Any, importance: Any) -> int:
+    """A stable 63-bit name for one configuration: its per-feature sparsity and importance,
+    each written to 6 significant digits (so ``density=0.1`` and ``sparsity=0.9`` agree)."""
+    s = torch.as_tensor(sparsity, dtype=torch.float64).flatten().tolist()
+    i = torch.as_tensor(importance, dtype=torch.float64).flatten().tolist()
+    text = "S:" + ",".join(f"{v:.6g}" for v in s) + ";I:" + ",".join(f"{v:.6g}" for v in i)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def instance_keys(sparsity: torch.Tensor, importance: torch.Tensor) -> list[tuple[int, int]]:
+    """The stream key ``(configuration, seed index)`` of each instance.
+
+    ``sparsity`` and ``importance`` are ``[instances, features]``. The configuration is
+    named by :func:`configuration_hash`; the seed index counts earlier instances with the
+    same configuration. So seed ``j`` of a configuration gets the same key whatever trains
+    beside it, in whatever position, with however many seeds.
+    """
+    if sparsity.dim() != 2 or sparsity.shape != importance.shape:
+        raise ValueError(
+            f"sparsity and importance must both be [instances, features], got "
+            f"{tuple(sparsity.shape)} and {tuple(importance.shape)}"
+        )
+    seen: dict[int, int] = {}
+    keys = []
+    for s_row, i_row in zip(sparsity, importance):
+        h = configuration_hash(s_row, i_row)
+        j = seen.get(h, 0)
+        seen[h] = j + 1
+        keys.append((h, j))
+    return keys
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -156,9 +204,10 @@ class FeatureSampler:
     stream:
         Which family of streams to use (data or evaluation); the trainer keeps them apart.
     stream_ids:
-        The key of each instance's stream (default ``0 .. n_instances-1``). Instances that
-        share a key see identical numbers: the trainer uses this to evaluate all seeds of
-        one configuration on the same data.
+        The key of each instance's stream: an int or a tuple of ints (default
+        ``0 .. n_instances-1``, the position). Instances that share a key see identical
+        numbers: the trainer keys data by ``(configuration, seed index)`` and evaluates
+        all seeds of one configuration on the same samples.
     """
 
     def __init__(
@@ -172,7 +221,7 @@ class FeatureSampler:
         kind: str = "uniform",
         device: str | torch.device | None = None,
         stream: int = DATA_STREAM,
-        stream_ids: Sequence[int] | None = None,
+        stream_ids: Sequence[StreamKey] | None = None,
     ) -> None:
         self.n_instances = check_positive_int("n_instances", n_instances)
         self.n_features = check_positive_int("n_features", n_features)
@@ -187,17 +236,17 @@ class FeatureSampler:
         self._scale = (1.0 / density)[:, None, :].to(self.device)
         self._shift = (-self.sparsity / density)[:, None, :].to(self.device)
         if stream_ids is None:
-            ids = list(range(self.n_instances))
+            ids = [(k,) for k in range(self.n_instances)]
         else:
-            ids = [check_positive_int("stream_ids entry", int(k), minimum=0) for k in stream_ids]
+            ids = [_key_tuple("every stream_ids entry", k) for k in stream_ids]
             if len(ids) != self.n_instances:
                 raise ValueError(
                     f"stream_ids has {len(ids)} entries; it needs one per instance ({self.n_instances})"
                 )
         if self.device.type == "cpu":
-            self._gens = [random_stream(stream, self.seed, k) for k in ids]
+            self._gens = [random_stream(stream, self.seed, *k) for k in ids]
             self._signs = (
-                [random_stream(stream + 1, self.seed, k) for k in ids] if self.kind == "signed" else None
+                [random_stream(stream + 1, self.seed, *k) for k in ids] if self.kind == "signed" else None
             )
         else:
             self._torch_gen = torch.Generator(device=self.device)

@@ -5,13 +5,15 @@ Shapes: weights ``W`` are ``[instances, hidden, features]`` (so ``W[k, :, i]`` i
 outputs are ``[instances, batch, features]``.
 
 Each instance's ``m x n`` matrix is initialised on its own (Xavier normal, std
-``sqrt(2 / (m + n))``) from the random stream ``(seed, instance)``: the scale does not
-depend on the number of instances and instance ``k`` starts from the same weights however
-many instances are created beside it.
+``sqrt(2 / (m + n))``) from its own random stream, ``(seed, key)``: the scale does not
+depend on the number of instances. The key is the instance's position by default; the
+trainer uses ``(configuration, seed index)``, so a trained model starts from the same
+weights whatever is created beside it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ from torch import nn
 from ._loss import importance_weighted_loss
 from ._types import Batch, Biases, PerInstance, Weights
 from ._validate import as_float_tensor, check_positive_int
-from .data import INIT_STREAM, random_stream
+from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
 
 __all__ = [
     "HiddenReLUModel",
@@ -38,11 +40,13 @@ __all__ = [
 
 
 
-def _xavier_per_instance(n_instances: int, n_hidden: int, n_features: int, seed: int) -> torch.Tensor:
+def _xavier_per_instance(
+    n_hidden: int, n_features: int, seed: int, keys: Sequence[tuple[int, ...]]
+) -> torch.Tensor:
     std = (2.0 / (n_hidden + n_features)) ** 0.5
-    out = np.empty((n_instances, n_hidden, n_features), dtype=np.float32)
-    for k in range(n_instances):
-        g = random_stream(INIT_STREAM, seed, k)
+    out = np.empty((len(keys), n_hidden, n_features), dtype=np.float32)
+    for k, key in enumerate(keys):
+        g = random_stream(INIT_STREAM, seed, *key)
         out[k] = g.standard_normal((n_hidden, n_features), dtype=np.float32) * std
     return torch.from_numpy(out)
 
@@ -65,6 +69,7 @@ class ToyModel(nn.Module):
         n_instances: int = 1,
         *,
         seed: int = 0,
+        stream_keys: Sequence[StreamKey] | None = None,
         allow_expansion: bool = False,
     ) -> None:
         super().__init__()
@@ -77,9 +82,15 @@ class ToyModel(nn.Module):
                 f"n_hidden={self.n_hidden} is larger than n_features={self.n_features}: a toy "
                 "model compresses features into fewer dimensions (n_hidden <= n_features)"
             )
-        self.W = nn.Parameter(
-            _xavier_per_instance(self.n_instances, self.n_hidden, self.n_features, self.seed)
-        )
+        if stream_keys is None:
+            keys = [(k,) for k in range(self.n_instances)]
+        else:
+            keys = [_key_tuple("every stream_keys entry", k) for k in stream_keys]
+            if len(keys) != self.n_instances:
+                raise ValueError(
+                    f"stream_keys has {len(keys)} entries; it needs one per instance ({self.n_instances})"
+                )
+        self.W = nn.Parameter(_xavier_per_instance(self.n_hidden, self.n_features, self.seed, keys))
         self.b = nn.Parameter(torch.zeros(self.n_instances, self.n_features))
 
     # ------------------------------------------------------------------ helpers
@@ -256,13 +267,23 @@ MODEL_KINDS: dict[str, type[ToyModel]] = {
 
 
 def make_model(
-    kind: str, n_features: int, n_hidden: int, n_instances: int = 1, *, seed: int = 0
+    kind: str,
+    n_features: int,
+    n_hidden: int,
+    n_instances: int = 1,
+    *,
+    seed: int = 0,
+    stream_keys: Sequence[StreamKey] | None = None,
 ) -> ToyModel:
-    """Build a toy model by name: one of ``MODEL_KINDS`` (``"linear"``, ``"relu"``, …)."""
+    """Build a toy model by name: one of ``MODEL_KINDS`` (``"linear"``, ``"relu"``, …).
+
+    Instance ``k`` is initialised from the stream ``(seed, stream_keys[k])``, by default
+    ``(seed, k)``; :func:`~toymodels_lib.train.train_models` passes
+    ``(configuration, seed index)`` keys so a model does not depend on its position."""
     if kind not in MODEL_KINDS:
         options = ", ".join(repr(k) for k in MODEL_KINDS)
         raise ValueError(f"kind must be one of {options}, got {kind!r}")
-    return MODEL_KINDS[kind](n_features, n_hidden, n_instances, seed=seed)
+    return MODEL_KINDS[kind](n_features, n_hidden, n_instances, seed=seed, stream_keys=stream_keys)
 
 
 def random_orthogonal(m: int, seed: int = 0, *, dtype: torch.dtype = torch.float64) -> torch.Tensor:

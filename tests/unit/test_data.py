@@ -153,3 +153,23 @@ def test_broadcast_importance():
 def test_broadcast_sparsity_shapes():
     assert broadcast_sparsity(2, 3, sparsity=0.5).shape == (2, 3)
     assert torch.equal(broadcast_sparsity(2, 3, sparsity=[0.1, 0.2])[:, 0], torch.tensor([0.1, 0.2]))
+
+
+def test_instance_keys_name_configurations_not_positions():
+    from toymodels_lib.data import instance_keys
+
+    sp = torch.tensor([[0.9, 0.9], [0.5, 0.5], [0.9, 0.9]])
+    imp = torch.ones(3, 2)
+    keys = instance_keys(sp, imp)
+    assert keys[0][0] == keys[2][0] != keys[1][0]
+    assert [j for _, j in keys] == [0, 0, 1]
+    assert instance_keys(sp[1:], imp[1:])[0] == keys[1]
+    with pytest.raises(ValueError, match="instances, features"):
+        instance_keys(sp, torch.ones(3))
+
+
+def test_stream_ids_accept_tuples_and_reject_negatives():
+    a = FeatureSampler(2, 3, sparsity=0.5, seed=0, stream_ids=[(7, 0), (7, 0)]).sample(16)
+    assert torch.equal(a[0], a[1])
+    with pytest.raises(ValueError, match="stream_ids entry"):
+        FeatureSampler(1, 3, sparsity=0.5, stream_ids=[(-1,)])

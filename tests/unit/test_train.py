@@ -47,6 +47,22 @@ def test_result_independent_of_instances_beside_it():
     assert torch.allclose(alone.W[0], together.W[0], atol=1e-5)
 
 
+def test_result_independent_of_position_and_seed_count():
+    """Seed j of a configuration is the same model whether the configuration comes first
+    or last, and however many seeds train beside it (streams keyed by configuration, seed)."""
+    a = train_models("relu", 6, 2, sparsity=[0.0, 0.9], importance=0.8, n_seeds=2, config=FAST)
+    b = train_models("relu", 6, 2, sparsity=[0.5, 0.9, 0.0], importance=0.8, n_seeds=3, config=FAST)
+    # configuration S=0.9: instances 2, 3 of a; instances 3, 4 of b
+    for ia, ib in ((2, 3), (3, 4), (0, 6), (1, 7)):
+        assert torch.allclose(a.W[ia], b.W[ib], atol=1e-5), (ia, ib)
+    assert torch.allclose(a.losses[2:4], b.losses[3:5], rtol=1e-5)
+    # density=0.1 names the same configuration as sparsity=0.9
+    c = train_models("relu", 6, 2, density=[0.1], importance=0.8, n_seeds=2, config=FAST)
+    assert torch.allclose(c.W, a.W[2:4], atol=1e-5)
+    # different seeds of one configuration differ
+    assert not torch.allclose(a.W[2], a.W[3], atol=1e-3)
+
+
 def test_analytic_and_autograd_paths_agree():
     a = train_models("relu", 6, 2, sparsity=[0.5], importance=importance_decay(6, 0.9), config=FAST)
     b = train_models("relu", 6, 2, sparsity=[0.5], importance=importance_decay(6, 0.9), config=FAST.with_(analytic_grad=False))

@@ -12,7 +12,14 @@ import torch
 
 from .._types import Batch, PerInstance, Probability
 from .._validate import check_positive_int, resolve_device, resolve_sparsity
-from ..data import EVAL_STREAM, FeatureSampler, broadcast_importance, broadcast_sparsity
+from ..data import (
+    EVAL_STREAM,
+    FeatureSampler,
+    StreamKey,
+    broadcast_importance,
+    broadcast_sparsity,
+    instance_keys,
+)
 from ..models import ToyModel, importance_weighted_loss, make_model
 from ..optim import FlatAdam
 from .config import TrainConfig, _check_config, lr_factor
@@ -58,7 +65,7 @@ def evaluate_loss(
     n_samples: int = 32768,
     seed: int = 0,
     batch_size: int = 4096,
-    stream_ids: Sequence[int] | None = None,
+    stream_ids: Sequence[StreamKey] | None = None,
     data: DataSource | None = None,
     target: Target | None = None,
 ) -> PerInstance:
@@ -175,7 +182,11 @@ def fit(
             model.b.copy_(((1.0 - sp) / 2).to(model.b.dtype))
     model.to(device)
     imp = imp_cpu.to(device)
-    sampler = data or FeatureSampler(n_inst, n_feat, sparsity=sp, seed=config.seed, device=device)
+    # streams keyed by (configuration, seed index), not by position (see data.instance_keys)
+    keys = instance_keys(sp, imp_cpu) if data is None else None
+    sampler = data or FeatureSampler(
+        n_inst, n_feat, sparsity=sp, seed=config.seed, device=device, stream_ids=keys
+    )
 
     def evaluate(m: ToyModel) -> torch.Tensor:
         return evaluate_loss(
@@ -184,7 +195,7 @@ def fit(
             importance=imp_cpu,
             n_samples=config.eval_samples,
             seed=config.seed,
-            stream_ids=[k // n_seeds for k in range(n_inst)],
+            stream_ids=None if keys is None else [(h,) for h, _ in keys],
             data=data,
             target=target,
         )
@@ -294,11 +305,16 @@ def train_models(
     sp = configuration_sparsity(n_features, sparsity=sparsity, density=density)
     n_configs = sp.shape[0]
     imp = broadcast_importance(importance, n_configs, n_features)
-    model = make_model(kind, n_features, n_hidden, n_configs * n_seeds, seed=config.seed)
+    sp_all = sp.repeat_interleave(n_seeds, dim=0)
+    imp_all = imp.repeat_interleave(n_seeds, dim=0)
+    model = make_model(
+        kind, n_features, n_hidden, n_configs * n_seeds, seed=config.seed,
+        stream_keys=instance_keys(sp_all, imp_all),
+    )
     return fit(
         model,
-        sparsity=sp.repeat_interleave(n_seeds, dim=0),
-        importance=imp.repeat_interleave(n_seeds, dim=0),
+        sparsity=sp_all,
+        importance=imp_all,
         config=config,
         hooks=hooks,
         n_seeds=n_seeds,
