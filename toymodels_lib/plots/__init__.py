@@ -16,7 +16,12 @@ from .geometry import (
     plot_polytope_benefit,
     plot_polytopes,
 )
-from .neurons import plot_basis_alignment, plot_neuron_weights, plot_transform_loss_changes
+from .neurons import (
+    plot_basis_alignment,
+    plot_neuron_matrix,
+    plot_neuron_weights,
+    plot_transform_loss_changes,
+)
 from .phase import PHASE_COLORS, plot_candidate_losses, plot_phase_diagram
 from .style import FIGSIZE, GRAM_CMAP, STYLE, SUPERPOSITION_CMAP, density_label, kind_label, model_title
 from .superposition import (
@@ -45,6 +50,7 @@ __all__ = [
     "plot_feature_directions",
     "plot_feature_spokes",
     "plot_loss_history",
+    "plot_neuron_matrix",
     "plot_neuron_weights",
     "plot_one_sparse_response",
     "plot_phase_diagram",

@@ -15,7 +15,7 @@ from .. import metrics
 from .._validate import as_float_tensor, check_real
 from .style import FIGSIZE, STYLE, ResultLike, importance_note, model_columns, model_title, results_list
 
-__all__ = ["plot_basis_alignment", "plot_neuron_weights", "plot_transform_loss_changes"]
+__all__ = ["plot_basis_alignment", "plot_neuron_matrix", "plot_neuron_weights", "plot_transform_loss_changes"]
 
 
 def plot_neuron_weights(
@@ -80,6 +80,58 @@ def plot_neuron_weights(
             or f"Neuron weights: n = {n_features} features, m = {r0.n_hidden} neurons"
             + importance_note(r0.importance[0])
         )
+    return fig
+
+
+def plot_neuron_matrix(
+    layers: Mapping[str, Any],
+    *,
+    threshold: float = 0.9,
+    title: str | None = None,
+) -> Figure:
+    """One heat map per layer: neuron ``j`` (row) against feature ``i`` (column), coloured by
+    the weight ``W_ji`` (red positive, blue negative, one shared scale). The label of
+    each row says whether the neuron is monosemantic (one feature carries at least
+    ``threshold`` of its squared weight) or polysemantic.
+
+    ``layers`` maps a label to a weight matrix ``[neurons, features]``; all must have the
+    same shape.
+    """
+    if not isinstance(layers, Mapping) or not layers:
+        raise TypeError("layers must be a non-empty dict: label -> weights [neurons, features]")
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    mats = {}
+    for label, W in layers.items():
+        w = as_float_tensor(f"layers[{label!r}]", W, dtype=torch.float64)
+        if w.dim() != 2:
+            raise ValueError(f"layers[{label!r}] must be one layer's weights [neurons, features], got shape {tuple(w.shape)}")
+        mats[str(label)] = w
+    shapes = {tuple(w.shape) for w in mats.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"every layer must have the same shape [neurons, features], got {sorted(shapes)}")
+    m, n = shapes.pop()
+    lim = max(float(w.abs().max()) for w in mats.values()) or 1.0
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            1, len(mats), figsize=(0.9 + 2.4 * len(mats), 1.6 + 0.3 * m), layout="constrained", squeeze=False
+        )
+        image = None
+        for c, (label, w) in enumerate(mats.items()):
+            ax = axes[0, c]
+            image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="equal")
+            ax.set_xticks(range(n))
+            ax.set_xlabel("feature i")
+            if c == 0:
+                ax.set_ylabel("neuron j")
+            top = metrics.neuron_top_feature_fraction(w)
+            words = ["mono" if float(top[j]) >= th else "poly" for j in range(m)]
+            ax.set_yticks(range(m), [f"{j} {word}" for j, word in enumerate(words)])
+            n_mono = int((top >= th).sum())
+            ax.set_title(f"{label}\n{n_mono}/{m} monosemantic")
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+        fig.colorbar(image, ax=axes[0, :].tolist(), shrink=0.8, label=r"weight $W_{ji}$")
+        fig.suptitle(title or "Which features each neuron reads")
     return fig
 
 

@@ -80,3 +80,24 @@ def test_basis_alignment():
         plots.plot_basis_alignment({"a": [0.1, 0.2]})
     with pytest.raises(TypeError, match="alignment"):
         plots.plot_basis_alignment([0.1, 0.2])
+
+
+def test_plot_neuron_matrix_labels_each_neuron():
+    aligned = torch.eye(3, 5)
+    mixed = torch.tensor([[1.0, 0, 0, 0, 0], [0, 1.0, 0, -1.0, 0], [0, 0, 1.0, 0, -1.0]])
+    fig = plots.plot_neuron_matrix({"aligned": aligned, "mixed": mixed})
+    panels = [ax for ax in fig.axes if ax.get_xlabel() == "feature i"]
+    assert [ax.get_title() for ax in panels] == ["aligned\n3/3 monosemantic", "mixed\n1/3 monosemantic"]
+    words = [t.get_text() for t in panels[1].get_yticklabels()]
+    assert words == ["0 mono", "1 poly", "2 poly"]
+    assert any(ax.get_ylabel() == r"weight $W_{ji}$" for ax in fig.axes)  # the colour bar
+    plt.close(fig)
+
+
+def test_plot_neuron_matrix_bad_input():
+    with pytest.raises(TypeError, match="layers"):
+        plots.plot_neuron_matrix(torch.eye(3))
+    with pytest.raises(ValueError, match="same shape"):
+        plots.plot_neuron_matrix({"a": torch.eye(3), "b": torch.eye(2)})
+    with pytest.raises(ValueError, match=r"layers\['a'\]"):
+        plots.plot_neuron_matrix({"a": torch.zeros(2, 3, 4)})
