@@ -64,3 +64,25 @@ def test_every_claim_a_chapter_checks_is_measured_in_the_build(site_dir):
     printed = _printed_by_chapters(site_dir)
     failed = [cid for cid, (mark, _, _) in printed.items() if mark != "✔"]
     assert not failed, f"claims that failed in the build: {failed}"
+
+
+def test_every_chapter_page_checks_claims_and_every_registered_claim_is_measured(site_dir):
+    """Each chapter page (new ones included) prints claim lines, and every claim of the
+    registry that a chapter owns is measured by that chapter in the build, so the claims
+    page has no row without a value from this build."""
+    pages = sorted((site_dir / "book").glob("[0-9][0-9]_*.html"))
+    assert pages, "no chapter pages in the build"
+    printed = _printed_by_chapters(site_dir)
+    for page in pages:
+        assert any(p == page.name for _, _, p in printed.values()), f"{page.name} checks no claim"
+    built = {int(p.name[:2]) for p in pages}
+    unmeasured = sorted(cid for cid, c in claims.REGISTRY.items() if c.chapter in built and cid not in printed)
+    assert not unmeasured, f"registered claims no chapter page measured: {unmeasured}"
+
+
+def test_claims_page_lists_at_least_30_claims_each_linked_to_its_chapter(site_dir):
+    rows = _rows(site_dir)
+    assert len(rows) >= 30, f"the claims page lists {len(rows)} claims"
+    for cid, row in rows.items():
+        chapter = cid[2:4]
+        assert re.search(rf'href="{chapter}_[\w-]+\.html', row), f"{cid}: no link to chapter {chapter}"
