@@ -217,3 +217,21 @@ def test_bias_init_mean_starts_at_the_feature_mean():
     hook = lambda step, model, losses: seen.append(model.b.detach().clone()) if step == 0 else None  # noqa: E731
     train_models("relu", 4, 2, density=[0.5, 0.1], config=FAST.with_(bias_init="mean", lr=1e-9), hooks=[hook])
     assert torch.allclose(seen[0], torch.tensor([[0.25] * 4, [0.05] * 4]), atol=1e-6)
+
+
+def test_small_runs_use_one_thread_and_restore_the_setting(monkeypatch):
+    """Small models train on one intra-op thread (on a busy machine the threads of a tiny
+    multi-threaded step wait for each other); the caller's setting comes back afterwards."""
+    from toymodels_lib.train import loop
+
+    seen = []
+    before = torch.get_num_threads()
+    train_models("relu", 6, 2, sparsity=[0.5], config=FAST,
+                 hooks=[lambda step, model, losses: seen.append(torch.get_num_threads())])
+    assert set(seen) == {1}
+    assert torch.get_num_threads() == before
+    monkeypatch.setattr(loop, "SINGLE_THREAD_WORK", 0)
+    seen.clear()
+    train_models("relu", 6, 2, sparsity=[0.5], config=FAST,
+                 hooks=[lambda step, model, losses: seen.append(torch.get_num_threads())])
+    assert set(seen) == {before}

@@ -3,9 +3,10 @@ builds and trains one model per configuration and seed, :func:`evaluate_loss` me
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import torch
@@ -102,6 +103,30 @@ def evaluate_loss(
     return (total / n_samples).cpu()
 
 
+SINGLE_THREAD_WORK = 2**24
+"""Multiply-adds per step (instances x features x hidden x batch) up to which :func:`fit`
+uses one intra-op thread; larger runs use PyTorch's default."""
+
+
+def _batch_size(config: Any) -> int:
+    size = getattr(config, "batch_size", None)
+    return size if isinstance(size, int) and size > 0 else TrainConfig().batch_size
+
+
+@contextlib.contextmanager
+def _intra_op_threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``n`` intra-op threads (``None``: leave the setting alone)."""
+    before = torch.get_num_threads()
+    if n is None or n == before:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _warn_if_not_learning(initial: torch.Tensor, final: torch.Tensor, config: TrainConfig) -> None:
     """A run whose loss ends above where it started did not learn: say so.
 
@@ -158,6 +183,31 @@ def fit(
     n_seeds:
         How many consecutive instances are seeds of one configuration (for :meth:`TrainResult.best`).
     """
+    # Small models train on one intra-op thread: their per-step work is too small to share,
+    # and on a busy machine (other processes on the cores) the worker threads of a
+    # multi-threaded step wait for each other and a run gets many times slower.
+    model = _check_model(model)
+    work = model.n_instances * model.n_features * model.n_hidden * _batch_size(config)
+    with _intra_op_threads(1 if work <= SINGLE_THREAD_WORK else None):
+        return _fit_impl(
+            model, sparsity=sparsity, density=density, importance=importance, config=config,
+            hooks=hooks, data=data, target=target, n_seeds=n_seeds,
+        )
+
+
+def _fit_impl(
+    model: ToyModel,
+    *,
+    sparsity: Probability | None = None,
+    density: Probability | None = None,
+    importance: Any = 1.0,
+    config: TrainConfig | None = None,
+    hooks: Sequence[Hook] = (),
+    data: DataSource | None = None,
+    target: Target | None = None,
+    n_seeds: int = 1,
+) -> TrainResult:
+    """:func:`fit` itself, run with the intra-op thread count it chose."""
     model = _check_model(model)
     config = _check_config(config)
     n_seeds = check_positive_int("n_seeds", n_seeds)
