@@ -86,3 +86,8 @@ def test_claims_page_lists_at_least_30_claims_each_linked_to_its_chapter(site_di
     for cid, row in rows.items():
         chapter = cid[2:4]
         assert re.search(rf'href="{chapter}_[\w-]+\.html', row), f"{cid}: no link to chapter {chapter}"
+
+
+def test_chapter_4_embeds_the_browser_explorer(site_dir):
+    page = (site_dir / "book" / "04_superposition_and_sparsity.html").read_text(encoding="utf-8")
+    assert 'class="tm-browser-explorer' in page, "chapter 4 lost its in-browser explorer"
