@@ -17,6 +17,7 @@ import torch
 
 __all__ = [
     "as_float_tensor",
+    "as_weights",
     "check_choice",
     "check_positive_int",
     "check_probability",
@@ -122,6 +123,52 @@ def as_float_tensor(
         )
     if t.numel() and not torch.isfinite(t).all():
         raise ValueError(f"{name} must be finite (no NaN or inf), got {_describe(value)}")
+    return t
+
+
+def as_weights(
+    name: str,
+    value: Any,
+    *,
+    min_dim: int = 2,
+    max_dim: int | None = None,
+    allow_expansion: bool = False,
+    expansion_keyword: bool = False,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Toy-model weights ``[..., hidden, features]`` as a finite float tensor.
+
+    The one place where metrics, plots, theory and models read weights. Besides what
+    :func:`as_float_tensor` checks (numbers, finite, ``min_dim`` to ``max_dim`` dimensions),
+    the weights need at least one hidden dimension and one feature, and, unless
+    ``allow_expansion``, no more hidden dimensions (rows) than features (columns): a toy model
+    compresses, so a taller matrix is almost always the ``[features, hidden]`` layout of the
+    paper's notebook, and the error says how to transpose it. ``expansion_keyword`` says that
+    the caller takes ``allow_expansion=True`` (the message then offers it).
+    """
+    if not isinstance(allow_expansion, bool):
+        raise TypeError(f"allow_expansion must be True or False, got {_describe(allow_expansion)}")
+    t = as_float_tensor(name, value, min_dim=min_dim, max_dim=max_dim, dtype=dtype)
+    shape = tuple(t.shape)
+    if t.shape[-1] == 0 or t.shape[-2] == 0:
+        raise ValueError(f"{name} must have at least one hidden dimension and one feature, got shape {shape}")
+    hidden, features = t.shape[-2], t.shape[-1]
+    if hidden > features and not allow_expansion:
+        flip = f"{name}.T" if t.dim() == 2 else f"{name}.transpose(-1, -2)"
+        layout = {2: "[hidden, features]", 3: "[instances, hidden, features]"}.get(
+            t.dim(), "[..., hidden, features]"
+        )
+        escape = (
+            "; if the model really has more hidden dimensions than features, pass allow_expansion=True"
+            if expansion_keyword
+            else ""
+        )
+        raise ValueError(
+            f"{name} has shape {shape}: {hidden} hidden dimensions (rows) but only {features} "
+            f"feature{'' if features == 1 else 's'} (columns). Weights are {layout}, and a toy model has no more hidden dimensions than "
+            f"features; weights in the paper notebook's [features, hidden] layout need transposing: "
+            f"pass {flip}{escape}"
+        )
     return t
 
 

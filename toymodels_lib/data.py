@@ -92,14 +92,16 @@ def instance_keys(sparsity: torch.Tensor, importance: torch.Tensor) -> list[tupl
     same configuration. So seed ``j`` of a configuration gets the same key whatever trains
     beside it, in whatever position, with however many seeds.
     """
-    if sparsity.dim() != 2 or sparsity.shape != importance.shape:
+    sparsity = as_float_tensor("sparsity", sparsity, min_dim=2, max_dim=2, dtype=torch.float64)
+    importance = as_float_tensor("importance", importance, min_dim=2, max_dim=2, dtype=torch.float64)
+    if sparsity.shape != importance.shape:
         raise ValueError(
             f"sparsity and importance must both be [instances, features], got "
             f"{tuple(sparsity.shape)} and {tuple(importance.shape)}"
         )
     seen: dict[int, int] = {}
     keys = []
-    for s_row, i_row in zip(sparsity, importance):
+    for s_row, i_row in zip(sparsity, importance, strict=True):
         h = configuration_hash(s_row, i_row)
         j = seen.get(h, 0)
         seen[h] = j + 1

@@ -22,7 +22,7 @@ from torch import nn
 
 from ._loss import importance_weighted_loss
 from ._types import Batch, Biases, PerInstance, Weights
-from ._validate import as_float_tensor, check_positive_int
+from ._validate import as_float_tensor, as_weights, check_positive_int
 from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
 
 __all__ = [
@@ -141,6 +141,7 @@ class ToyModel(nn.Module):
         *,
         kind: str | None = None,
         dtype: torch.dtype = torch.float32,
+        allow_expansion: bool = False,
     ) -> "ToyModel":
         """A model holding the given weights: the one way to set a model's weights by hand.
 
@@ -148,7 +149,9 @@ class ToyModel(nn.Module):
         ``b`` (default zeros) is ``[instances, features]`` or ``[features]``. Call it on a
         model class (``ReLUOutputModel.from_weights(W, b)``) or on ``ToyModel`` with
         ``kind=`` (one of ``MODEL_KINDS``). The parameters are ``dtype`` (float32, like a
-        trained model; ``torch.float64`` for exact comparisons).
+        trained model; ``torch.float64`` for exact comparisons). Weights with more hidden
+        dimensions than features are refused as the paper notebook's ``[features, hidden]``
+        layout unless ``allow_expansion=True``.
         """
         if kind is not None:
             if kind not in MODEL_KINDS:
@@ -165,12 +168,11 @@ class ToyModel(nn.Module):
             )
         if dtype not in (torch.float32, torch.float64):
             raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
-        w = as_float_tensor("W", W, min_dim=2, max_dim=3, dtype=dtype)
+        w = as_weights("W", W, min_dim=2, max_dim=3, allow_expansion=allow_expansion, expansion_keyword=True,
+                       dtype=dtype)
         if w.dim() == 2:
             w = w[None]
         n_inst, m, n = w.shape
-        if m == 0 or n == 0:
-            raise ValueError(f"W must have at least one hidden dimension and one feature, got shape {tuple(W.shape)}")
         if b is None:
             bias = torch.zeros(n_inst, n, dtype=dtype)
         else:

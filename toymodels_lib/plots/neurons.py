@@ -63,7 +63,7 @@ def plot_neuron_weights(
                         down += w
                 lim = max(lim, up, -down)
             ax.set_ylim(-1.08 * max(lim, 1e-6), 1.08 * max(lim, 1e-6))
-            mono = int(metrics.n_monosemantic(W))
+            mono = int(metrics.n_monosemantic(W, allow_expansion=True))  # a result's own layout
             ax.set_title(f"{model_title(kind, density)}\n{mono}/{m} monosemantic")
             ax.axhline(0, color="gray", lw=0.6)
             ax.set_xticks(range(m))

@@ -80,3 +80,21 @@ def test_basis_alignment():
         plots.plot_basis_alignment({"a": [0.1, 0.2]})
     with pytest.raises(TypeError, match="alignment"):
         plots.plot_basis_alignment([0.1, 0.2])
+
+
+def test_a_result_with_more_neurons_than_features_is_drawn():
+    """A result's weights are [hidden, features] by construction: a model that expands (two
+    features, four neurons, as in the absolute-value task) is drawn, not refused as transposed."""
+
+    class Expanding(tm.HiddenReLUModel):
+        def __init__(self):
+            super().__init__(2, 4, n_instances=1, allow_expansion=True)
+
+    res = tm.fit(Expanding(), sparsity=0.0, config=tm.TrainConfig(steps=3, batch_size=16, eval_samples=64))
+    fig = plots.plot_neuron_weights(res)
+    panels = [ax for ax in fig.axes if ax.get_xlabel() == "neuron"]
+    assert len(panels[0].get_xticks()) == 4 and "monosemantic" in panels[0].get_title()
+    plt.close(fig)
+    fig = plots.plot_superposition_grid(res)
+    assert "m = 4 hidden dimensions" in fig._suptitle.get_text()
+    plt.close(fig)
