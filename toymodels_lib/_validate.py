@@ -8,8 +8,10 @@ what is allowed.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,7 @@ __all__ = [
     "as_float_tensor",
     "as_weights",
     "check_choice",
+    "check_path",
     "check_positive_int",
     "check_probability",
     "check_real",
@@ -77,6 +80,15 @@ def _interval(low: float | None, high: float | None, low_open: bool, high_open: 
     lo = "-inf" if low is None else f"{low:g}"
     hi = "inf" if high is None else f"{high:g}"
     return f"{left}{lo}, {hi}{right}"
+
+
+def check_path(name: str, value: Any) -> Path:
+    """``value`` as a ``Path`` if it is a non-empty string or path object."""
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (a str or pathlib.Path), got {_describe(value)}")
+    if str(value) == "":
+        raise ValueError(f"{name} must be a file path, got an empty string")
+    return Path(value)
 
 
 def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:

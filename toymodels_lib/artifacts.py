@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._validate import check_positive_int
+from ._validate import check_path, check_positive_int
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -132,7 +132,7 @@ def save_artifact(
 
     Returns the path written.
     """
-    p = Path(path)
+    p = check_path("path", path)
     if p.suffix != ".npz":
         raise ValueError(f"path must end in .npz, got {str(path)!r}")
     name = _check_name(name)
@@ -183,7 +183,11 @@ def load_artifact(
     If ``name`` or ``version`` is given, the file must match it: a chapter asking for
     version 1 of ``uniform_geometry`` refuses any other file with a clear message.
     """
-    p = Path(path)
+    p = check_path("path", path)
+    if name is not None:
+        name = _check_name(name)
+    if version is not None:
+        version = check_positive_int("version", version)
     if not p.is_file():
         raise FileNotFoundError(f"no artifact at {str(p)!r}; make it with `make artifacts`")
     try:
