@@ -195,6 +195,9 @@ case("wrong type", "path", "load_artifact(123)", lambda: tm.load_artifact(123))
 case("wrong type", "name", "load_or_train(3)", lambda: tm.load_or_train(3))
 case("wrong type", "hooks", "fit(hooks=[5])", lambda: tm.fit(model(), sparsity=0.5, config=FAST, hooks=[5]))
 case("wrong type", "n_instances", "sample_features(n_instances=None)", lambda: tm.sample_features(None, 4, 5, density=0.5))
+case("wrong type", "kind", "make_model(kind=['relu'])", lambda: tm.make_model(["relu"], 5, 2))
+case("wrong type", "kind", "ToyModel.from_weights(kind=['relu'])", lambda: tm.ToyModel.from_weights(W2, kind=["relu"]))
+case("wrong type", "key", "random_stream(1, 2.5)", lambda: tm.random_stream(1, 2.5))
 
 # --------------------------------------------------------------------------- out of range
 
@@ -223,6 +226,16 @@ case("out of range", "relative_importance", "two_in_one_candidate_losses(r=-1)",
 case("out of range", "group", "group_coordinates(group=[99])", lambda: tm.group_coordinates(W, [99], 2))
 case("out of range", "n_hidden", "optimal_linear_loss(n_hidden > n)",
      lambda: tm.optimal_linear_loss(torch.ones(3), 5, density=0.5))
+case("out of range", "seed", "random_orthogonal(seed=2**70)", lambda: tm.random_orthogonal(3, seed=2**70))
+case("out of range", "seed", "k_sparse_loss(seed=2**70)", lambda: tm.k_sparse_loss(W2, B5, 1.0, 1, seed=2**70))
+case("out of range", "density", "sample_features(density=1.000000001)",
+     lambda: tm.sample_features(2, 4, 5, density=1.000000001))
+case("out of range", "sparsity", "sample_features(sparsity=0.99999999999, 1.0 in float32)",
+     lambda: tm.sample_features(2, 4, 5, sparsity=0.99999999999))
+case("out of range", "decay", "importance_decay(20, decay=1e30) (overflows float32)", lambda: tm.importance_decay(20, 1e30))
+case("out of range", "threshold", "n_represented(threshold=10**400)", lambda: tm.n_represented(W, threshold=10**400))
+case("out of range", "sparsity", "sample_features(sparsity=[10**400])", lambda: tm.sample_features(2, 4, 5, sparsity=[10**400]))
+case("out of range", "domain", "random_stream(-1, 3)", lambda: tm.random_stream(-1, 3))
 case("out of range", "n_seeds", "train_models(n_seeds=0)",
      lambda: tm.train_models("relu", 5, 2, sparsity=[0.5], config=FAST, n_seeds=0))
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._validate import check_path, check_positive_int
+from ._validate import check_path, check_positive_int, check_seed
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -137,7 +137,7 @@ def save_artifact(
         raise ValueError(f"path must end in .npz, got {str(path)!r}")
     name = _check_name(name)
     version = check_positive_int("version", version)
-    seed = check_positive_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     if not isinstance(config, Mapping):
         raise TypeError(f"config must be a dict, got {type(config).__name__}")
     if not isinstance(arrays, Mapping) or not arrays:
@@ -209,10 +209,10 @@ def load_artifact(
             f"{str(p)!r} uses artifact format {meta.get('format')!r}; this library reads format {ARTIFACT_FORMAT}"
         )
     if name is not None and meta["name"] != name:
-        raise ValueError(f"{str(p)!r} holds artifact {meta['name']!r}, not {name!r}")
+        raise ValueError(f"{str(p)!r} holds artifact {meta['name']!r}, not name={name!r}")
     if version is not None and meta["version"] != version:
         raise ValueError(
-            f"{str(p)!r} holds version {meta['version']} of {meta['name']!r}, not version {version}; "
+            f"{str(p)!r} holds version {meta['version']} of {meta['name']!r}, not version={version}; "
             "remake it with `make artifacts`"
         )
     return Artifact(

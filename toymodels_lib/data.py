@@ -29,6 +29,7 @@ from ._validate import (
     check_choice,
     check_positive_int,
     check_real,
+    check_seed,
     resolve_device,
     resolve_sparsity,
 )
@@ -59,7 +60,8 @@ def random_stream(domain: int, *key: int) -> np.random.Generator:
     """The one way the library makes a random stream: NumPy's SFC64 seeded by
     ``(domain, *key)``, e.g. ``(DATA_STREAM, seed, instance)``. Streams with different keys
     are independent, and a stream depends on nothing but its key."""
-    return np.random.Generator(np.random.SFC64(np.random.SeedSequence([int(domain), *map(int, key)])))
+    parts = _key_tuple("random_stream's domain and key", (domain, *key))
+    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(list(parts))))
 
 
 StreamKey = int | tuple[int, ...]
@@ -123,7 +125,13 @@ def importance_decay(n_features: int, decay: float = 1.0) -> torch.Tensor:
     """
     n = check_positive_int("n_features", n_features)
     r = check_real("decay", decay, low=0.0, low_open=True)
-    return r ** torch.arange(n, dtype=torch.float32)
+    imp = r ** torch.arange(n, dtype=torch.float32)
+    if not torch.isfinite(imp).all():
+        raise ValueError(
+            f"decay={r:g} makes the importance decay**{n - 1} of the last feature overflow float32; "
+            "use a decay <= 1 (importance falling with the feature number) or fewer features"
+        )
+    return imp
 
 
 def broadcast_sparsity(
@@ -230,7 +238,7 @@ class FeatureSampler:
         self.sparsity = broadcast_sparsity(
             self.n_instances, self.n_features, sparsity=sparsity, density=density
         )
-        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.seed = check_seed("seed", seed)
         self.kind = check_choice("kind", kind, ("uniform", "signed"))
         self.device = resolve_device("cpu" if device is None else device)
         density = 1.0 - self.sparsity
@@ -417,7 +425,7 @@ class CorrelatedFeatureSampler:
                     f"an anticorrelated group of {size} features needs size * density <= 1, "
                     f"got density {float(self.density.max()):g} (at most {1 / size:g} allowed)"
                 )
-        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.seed = check_seed("seed", seed)
         self.device = resolve_device("cpu" if device is None else device)
         self._gens = [random_stream(CORRELATED_STREAM, self.seed, k) for k in range(self.n_instances)]
         # which feature of each group leads (its gate decides for the group)

@@ -22,7 +22,7 @@ from torch import nn
 
 from ._loss import importance_weighted_loss
 from ._types import Batch, Biases, PerInstance, Weights
-from ._validate import as_float_tensor, as_weights, check_positive_int
+from ._validate import as_float_tensor, as_weights, check_choice, check_positive_int, check_seed
 from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
 
 __all__ = [
@@ -76,7 +76,7 @@ class ToyModel(nn.Module):
         self.n_features = check_positive_int("n_features", n_features)
         self.n_hidden = check_positive_int("n_hidden", n_hidden)
         self.n_instances = check_positive_int("n_instances", n_instances)
-        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.seed = check_seed("seed", seed)
         if not allow_expansion and self.n_hidden > self.n_features:
             raise ValueError(
                 f"n_hidden={self.n_hidden} is larger than n_features={self.n_features}: a toy "
@@ -154,9 +154,7 @@ class ToyModel(nn.Module):
         layout unless ``allow_expansion=True``.
         """
         if kind is not None:
-            if kind not in MODEL_KINDS:
-                options = ", ".join(repr(k) for k in MODEL_KINDS)
-                raise ValueError(f"kind must be one of {options}, got {kind!r}")
+            check_choice("kind", kind, tuple(MODEL_KINDS))
             if cls is not ToyModel and cls is not MODEL_KINDS[kind]:
                 raise ValueError(f"kind={kind!r} contradicts the class {cls.__name__}")
             cls = MODEL_KINDS[kind]
@@ -282,9 +280,7 @@ def make_model(
     Instance ``k`` is initialised from the stream ``(seed, stream_keys[k])``, by default
     ``(seed, k)``; :func:`~toymodels_lib.train.train_models` passes
     ``(configuration, seed index)`` keys so a model does not depend on its position."""
-    if kind not in MODEL_KINDS:
-        options = ", ".join(repr(k) for k in MODEL_KINDS)
-        raise ValueError(f"kind must be one of {options}, got {kind!r}")
+    check_choice("kind", kind, tuple(MODEL_KINDS))
     return MODEL_KINDS[kind](n_features, n_hidden, n_instances, seed=seed, stream_keys=stream_keys)
 
 
@@ -295,7 +291,7 @@ def random_orthogonal(m: int, seed: int = 0, *, dtype: torch.dtype = torch.float
     distribution is uniform. ``R @ W`` rotates (or reflects) a model's hidden space.
     """
     m = check_positive_int("m", m)
-    seed = check_positive_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     g = torch.Generator().manual_seed(seed)
     Q, R = torch.linalg.qr(torch.randn(m, m, generator=g, dtype=torch.float64))
     return (Q * torch.sign(torch.diagonal(R))).to(dtype)

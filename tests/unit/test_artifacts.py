@@ -58,7 +58,7 @@ def test_version_and_name_are_enforced(tmp_path):
     path = _save(tmp_path)
     with pytest.raises(ValueError, match="version 2"):
         load_artifact(path, version=1)
-    with pytest.raises(ValueError, match="not 'other'"):
+    with pytest.raises(ValueError, match="not name='other'"):
         load_artifact(path, name="other")
 
 
