@@ -8,8 +8,10 @@ what is allowed.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,10 +19,13 @@ import torch
 
 __all__ = [
     "as_float_tensor",
+    "as_weights",
     "check_choice",
+    "check_path",
     "check_positive_int",
     "check_probability",
     "check_real",
+    "check_seed",
     "check_density",
     "check_sparsity",
     "resolve_density",
@@ -47,6 +52,18 @@ def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
     return int(value)
 
 
+MAX_SEED = 2**63 - 1
+"""The largest seed: torch's generators take a signed 64-bit integer."""
+
+
+def check_seed(name: str, value: Any) -> int:
+    """Return ``value`` as an ``int`` if it is a seed: an integer in ``[0, 2**63 - 1]``."""
+    seed = check_positive_int(name, value, minimum=0)
+    if seed > MAX_SEED:
+        raise ValueError(f"{name} must be an integer in [0, 2**63 - 1], got {seed}")
+    return seed
+
+
 def check_real(
     name: str,
     value: Any,
@@ -59,8 +76,11 @@ def check_real(
     """Return ``value`` as a finite ``float`` inside the given interval."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {_describe(value)}")
-    x = float(value)
     interval = _interval(low, high, low_open, high_open)
+    try:
+        x = float(value)
+    except OverflowError:  # an int beyond float's range
+        raise ValueError(f"{name} must be a finite number in {interval}, got an integer too large for a float") from None
     if math.isnan(x) or math.isinf(x):
         raise ValueError(f"{name} must be a finite number in {interval}, got {x}")
     if low is not None and (x < low or (low_open and x == low)):
@@ -76,6 +96,15 @@ def _interval(low: float | None, high: float | None, low_open: bool, high_open: 
     lo = "-inf" if low is None else f"{low:g}"
     hi = "inf" if high is None else f"{high:g}"
     return f"{left}{lo}, {hi}{right}"
+
+
+def check_path(name: str, value: Any) -> Path:
+    """``value`` as a ``Path`` if it is a non-empty string or path object."""
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (a str or pathlib.Path), got {_describe(value)}")
+    if str(value) == "":
+        raise ValueError(f"{name} must be a file path, got an empty string")
+    return Path(value)
 
 
 def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
@@ -108,6 +137,8 @@ def as_float_tensor(
     elif isinstance(value, (Real, Sequence, np.ndarray)) and not isinstance(value, str):
         try:
             arr = np.asarray(value, dtype=np.float64)
+        except OverflowError:  # an int beyond float64's range
+            raise ValueError(f"{name} must be finite, got an integer too large for a float") from None
         except (TypeError, ValueError):
             raise TypeError(
                 f"{name} must be a number or an array of numbers, got {_describe(value)}"
@@ -121,7 +152,68 @@ def as_float_tensor(
             f"{name} must have {allowed} dimensions, got shape {tuple(t.shape)}"
         )
     if t.numel() and not torch.isfinite(t).all():
+        if _finite_before_conversion(value):
+            raise ValueError(
+                f"{name} holds numbers too large for {dtype} (at most about {torch.finfo(dtype).max:.3g}), "
+                f"got {_describe(value)}"
+            )
         raise ValueError(f"{name} must be finite (no NaN or inf), got {_describe(value)}")
+    return t
+
+
+def _finite_before_conversion(value: Any) -> bool:
+    """Whether ``value`` was finite before it was converted to a narrower float type."""
+    try:
+        if isinstance(value, torch.Tensor):
+            return bool(torch.isfinite(value.detach()).all())
+        return bool(np.isfinite(np.asarray(value, dtype=np.float64)).all())
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def as_weights(
+    name: str,
+    value: Any,
+    *,
+    min_dim: int = 2,
+    max_dim: int | None = None,
+    allow_expansion: bool = False,
+    expansion_keyword: bool = False,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Toy-model weights ``[..., hidden, features]`` as a finite float tensor.
+
+    The one place where metrics, plots, theory and models read weights. Besides what
+    :func:`as_float_tensor` checks (numbers, finite, ``min_dim`` to ``max_dim`` dimensions),
+    the weights need at least one hidden dimension and one feature, and, unless
+    ``allow_expansion``, no more hidden dimensions (rows) than features (columns): a toy model
+    compresses, so a taller matrix is almost always the ``[features, hidden]`` layout of the
+    paper's notebook, and the error says how to transpose it. ``expansion_keyword`` says that
+    the caller takes ``allow_expansion=True`` (the message then offers it).
+    """
+    if not isinstance(allow_expansion, bool):
+        raise TypeError(f"allow_expansion must be True or False, got {_describe(allow_expansion)}")
+    t = as_float_tensor(name, value, min_dim=min_dim, max_dim=max_dim, dtype=dtype)
+    shape = tuple(t.shape)
+    if t.shape[-1] == 0 or t.shape[-2] == 0:
+        raise ValueError(f"{name} must have at least one hidden dimension and one feature, got shape {shape}")
+    hidden, features = t.shape[-2], t.shape[-1]
+    if hidden > features and not allow_expansion:
+        flip = f"{name}.T" if t.dim() == 2 else f"{name}.transpose(-1, -2)"
+        layout = {2: "[hidden, features]", 3: "[instances, hidden, features]"}.get(
+            t.dim(), "[..., hidden, features]"
+        )
+        escape = (
+            "; if the model really has more hidden dimensions than features, pass allow_expansion=True"
+            if expansion_keyword
+            else ""
+        )
+        raise ValueError(
+            f"{name} has shape {shape}: {hidden} hidden dimensions (rows) but only {features} "
+            f"feature{'' if features == 1 else 's'} (columns). Weights are {layout}, and a toy model has no more hidden dimensions than "
+            f"features; weights in the paper notebook's [features, hidden] layout need transposing: "
+            f"pass {flip}{escape}"
+        )
     return t
 
 
@@ -134,20 +226,33 @@ def check_probability(name: str, t: torch.Tensor, *, closed_high: bool) -> None:
         raise ValueError(f"{name} must be in {allowed}, got {first:g}")
 
 
-def check_sparsity(name: str, value: Any) -> torch.Tensor:
+def _probability_tensor(
+    name: str, value: Any, *, low_open: bool, high_open: bool, max_dim: int | None, dtype: torch.dtype
+) -> torch.Tensor:
+    """``value`` as a ``dtype`` tensor inside [0, 1] with the given open ends.
+
+    The range is checked on the exact (float64) values first, so that 1.000000001 is not
+    let through by rounding to 1.0 in float32, and then on the rounded ones, so that a value
+    that rounds onto a forbidden end (a density of 1e-50 becomes 0.0) is refused too."""
+    exact = as_float_tensor(name, value, max_dim=max_dim, dtype=torch.float64)
+    allowed = _interval(0.0, 1.0, low_open, high_open)
+    rounded = exact.to(dtype)
+    for t, note in ((exact, ""), (rounded, f" once rounded to {dtype}")):
+        bad = ((t <= 0) if low_open else (t < 0)) | ((t >= 1) if high_open else (t > 1))
+        if bad.any():
+            got = float(exact[bad].flatten()[0])
+            raise ValueError(f"{name} must be in {allowed}{note}, got {got!r}")
+    return rounded
+
+
+def check_sparsity(name: str, value: Any, *, max_dim: int | None = 2, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """Sparsity ``S``: probability that a feature is zero; allowed in [0, 1)."""
-    t = as_float_tensor(name, value, max_dim=2)
-    check_probability(name, t, closed_high=False)
-    return t
+    return _probability_tensor(name, value, low_open=False, high_open=True, max_dim=max_dim, dtype=dtype)
 
 
-def check_density(name: str, value: Any, *, max_dim: int = 2, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+def check_density(name: str, value: Any, *, max_dim: int | None = 2, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """Density ``p = 1 − S``: probability that a feature is active; allowed in (0, 1]."""
-    t = as_float_tensor(name, value, max_dim=max_dim, dtype=dtype)
-    bad = (t <= 0) | (t > 1)
-    if bad.any():
-        raise ValueError(f"{name} must be in (0, 1], got {float(t[bad].flatten()[0]):g}")
-    return t
+    return _probability_tensor(name, value, low_open=True, high_open=False, max_dim=max_dim, dtype=dtype)
 
 
 def resolve_density(
@@ -169,9 +274,7 @@ def resolve_density(
         raise TypeError(f"give exactly one of sparsity= (S in [0, 1)) or density= (1 - S in (0, 1]); got {given}")
     if density is not None:
         return check_density("density", density, max_dim=max_dim, dtype=dtype)
-    s = as_float_tensor("sparsity", sparsity, max_dim=max_dim, dtype=dtype)
-    check_probability("sparsity", s, closed_high=False)
-    return 1.0 - s
+    return 1.0 - check_sparsity("sparsity", sparsity, max_dim=max_dim, dtype=dtype)
 
 
 def resolve_sparsity(
@@ -183,9 +286,7 @@ def resolve_sparsity(
 ) -> torch.Tensor:
     """Like :func:`resolve_density`, but returns the sparsity ``S = 1 − p``."""
     if density is None and sparsity is not None:
-        s = as_float_tensor("sparsity", sparsity, max_dim=max_dim, dtype=dtype)
-        check_probability("sparsity", s, closed_high=False)
-        return s
+        return check_sparsity("sparsity", sparsity, max_dim=max_dim, dtype=dtype)
     return 1.0 - resolve_density(sparsity, density, max_dim=max_dim, dtype=dtype)
 
 

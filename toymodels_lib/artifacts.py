@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._validate import check_positive_int
+from ._validate import check_path, check_positive_int, check_seed
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -132,12 +132,12 @@ def save_artifact(
 
     Returns the path written.
     """
-    p = Path(path)
+    p = check_path("path", path)
     if p.suffix != ".npz":
         raise ValueError(f"path must end in .npz, got {str(path)!r}")
     name = _check_name(name)
     version = check_positive_int("version", version)
-    seed = check_positive_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     if not isinstance(config, Mapping):
         raise TypeError(f"config must be a dict, got {type(config).__name__}")
     if not isinstance(arrays, Mapping) or not arrays:
@@ -183,7 +183,11 @@ def load_artifact(
     If ``name`` or ``version`` is given, the file must match it: a chapter asking for
     version 1 of ``uniform_geometry`` refuses any other file with a clear message.
     """
-    p = Path(path)
+    p = check_path("path", path)
+    if name is not None:
+        name = _check_name(name)
+    if version is not None:
+        version = check_positive_int("version", version)
     if not p.is_file():
         raise FileNotFoundError(f"no artifact at {str(p)!r}; make it with `make artifacts`")
     try:
@@ -205,10 +209,10 @@ def load_artifact(
             f"{str(p)!r} uses artifact format {meta.get('format')!r}; this library reads format {ARTIFACT_FORMAT}"
         )
     if name is not None and meta["name"] != name:
-        raise ValueError(f"{str(p)!r} holds artifact {meta['name']!r}, not {name!r}")
+        raise ValueError(f"{str(p)!r} holds artifact {meta['name']!r}, not name={name!r}")
     if version is not None and meta["version"] != version:
         raise ValueError(
-            f"{str(p)!r} holds version {meta['version']} of {meta['name']!r}, not version {version}; "
+            f"{str(p)!r} holds version {meta['version']} of {meta['name']!r}, not version={version}; "
             "remake it with `make artifacts`"
         )
     return Artifact(

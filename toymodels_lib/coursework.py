@@ -19,7 +19,17 @@ Command line::
 keeps everything else, strips outputs and execution counts, and removes ``hide-input`` from
 solution cells (a learner must see the code they complete). Every notebook is converted in
 memory first and the files are moved into place only when all of them succeeded, so a bad
-path or bad markup writes nothing. ``validate`` prints one line per problem,
+path or bad markup writes nothing.
+
+``student`` never deletes or replaces a file it did not create. It writes into a new or
+empty folder, or into a folder it wrote before: there it keeps a manifest,
+``OUT/.student-copies.json``, listing every file it wrote, and a later run replaces (or
+removes, when the book no longer has them) only those; anyone else's files in ``OUT`` stay,
+and a new copy that would land on one of them stops the run. It refuses an output folder
+that is the root of the file system (``student book/ $UNSET/``), an empty path, the home
+folder, the book itself or a folder inside it, and a folder that contains the book.
+Solution markers in a Markdown (or raw) cell are a markup problem: such cells reach the
+student copy unchanged. ``validate`` prints one line per problem,
 ``<notebook>, cell <index> (id <id>): <what is wrong>`` (cells counted from 0, as in the
 notebook file), and exits with status 1 when there is any.
 
@@ -52,6 +62,7 @@ __all__ = [
     "BEGIN_MARKER",
     "END_MARKER",
     "Exercise",
+    "MANIFEST",
     "MarkupError",
     "Problem",
     "exercises",
@@ -304,6 +315,12 @@ def parse_notebook(
         if cell.cell_type != "code":
             if "solution" in tags or "check" in tags:
                 problem(i, "a Markdown cell tagged 'solution' or 'check'; only code cells carry these tags")
+            marked = [k + 1 for k, line in enumerate(cell.source.split("\n")) if _ANY_MARKER_RE.search(line)]
+            if marked:
+                kind = "Markdown" if cell.cell_type == "markdown" else cell.cell_type
+                problem(i, f"solution markers in a {kind} cell (line {', '.join(map(str, marked))}): student "
+                           "copies keep such cells as they are, so the answer would be handed out; put the "
+                           "solution in a code cell tagged 'solution'")
             continue
         if "solution" in tags and "check" in tags:
             problem(i, "a cell tagged both 'solution' and 'check'")
@@ -413,26 +430,135 @@ def _inside(child: Path, parent: Path) -> bool:
         return False
 
 
+MANIFEST = ".student-copies.json"
+"""The file in an output folder that lists what :func:`write_student_copies` wrote there."""
+
+_GENERATOR = "toymodels_lib.coursework"
+
+
+def _read_manifest(out_dir: Path) -> list[str] | None:
+    """The files listed by ``out_dir``'s manifest (relative paths inside it), or None if
+    there is no manifest. A manifest that is not ours, or lists a path outside ``out_dir``, is
+    an error: the folder then holds things this module did not write."""
+    path = out_dir / MANIFEST
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"] if isinstance(data, dict) and data.get("generator") == _GENERATOR else None
+    except (OSError, ValueError, KeyError):
+        files = None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ValueError(
+            f"out {str(out_dir)!r} has a {MANIFEST} that this generator did not write (or that is damaged); "
+            "choose an empty or new folder"
+        )
+    for f in files:
+        rel = Path(f)
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts or f == MANIFEST:
+            raise ValueError(
+                f"out {str(out_dir)!r}: its {MANIFEST} lists {f!r}, which is not a file inside the folder; "
+                "the manifest has been edited, so nothing is replaced; choose an empty or new folder"
+            )
+    return files
+
+
+def _write_manifest(folder: Path, files: Iterable[str], src: Path) -> None:
+    """Write the manifest atomically (a temporary file in ``folder``, then a rename)."""
+    from . import __version__
+
+    data = {
+        "generator": _GENERATOR,
+        "version": __version__,
+        "source": str(src),
+        "note": "Written by python -m toymodels_lib.coursework student. The files listed here are the "
+                "student copies it wrote; a later run replaces only these. Delete this file and they "
+                "become yours.",
+        "files": sorted(set(files)),
+    }
+    fd, tmp = tempfile.mkstemp(prefix=MANIFEST + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1)
+            fh.write("\n")
+        os.replace(tmp, folder / MANIFEST)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_out(out: object, src: Path, src_dir: Path) -> tuple[Path, list[str] | None]:
+    """The output folder, resolved, and its manifest's files (None for a new or empty folder).
+
+    Refuses, before anything is written: a path that is not a str or path; an empty string
+    (an unset variable); the root of the file system (``student book/ $UNSET/``); the home
+    folder; the source folder, a folder inside it or one that contains it; a file; and a
+    non-empty folder that this generator did not write (no manifest)."""
+    if isinstance(out, bytes) or not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a str or a path, got {type(out).__name__}")
+    if str(out).strip() == "":
+        raise ValueError("out is an empty path (an unset variable?); name the folder for the student copies")
+    given = str(out)
+    out_dir = Path(out).resolve()
+    if out_dir.parent == out_dir:
+        raise ValueError(
+            f"out {given!r} is the root of the file system ({out_dir}); an unset variable in "
+            "'student book/ $OUT/' gives '/': name a folder for the student copies"
+        )
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError):  # no home folder known
+        home = None
+    if home is not None and out_dir == home:
+        raise ValueError(
+            f"out {given!r} is your home folder ({out_dir}); name a folder for the student copies, such as "
+            f"{str(home / 'student')!r}"
+        )
+    src_real = src.resolve()
+    if _inside(out_dir, src_dir.resolve()):
+        raise ValueError(
+            f"out {given!r} is the book directory {str(src_dir)!r} or inside it: the student "
+            "copies would overwrite or mix with the instructor notebooks; choose another directory"
+        )
+    if _inside(src_real, out_dir):
+        raise ValueError(
+            f"out {given!r} contains the source {str(src)!r}: the student copies would be written among "
+            "the instructor's files; choose a folder outside it"
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise NotADirectoryError(f"out {given!r} exists and is not a directory")
+    if not out_dir.exists():
+        return out_dir, None
+    listed = _read_manifest(out_dir)
+    if listed is None and any(out_dir.iterdir()):
+        raise ValueError(
+            f"out {given!r} is not empty and holds no {MANIFEST}, so this generator did not write it; it "
+            "never deletes or replaces files it did not create. Choose an empty or new folder (or, if "
+            "the folder holds only old student copies, delete them yourself)"
+        )
+    return out_dir, listed
+
+
 def write_student_copies(src: str | os.PathLike[str], out: str | os.PathLike[str]) -> list[Path]:
     """Write the student copy of every notebook of ``src`` (a directory or one notebook) into
     the directory ``out``; subdirectories of ``src`` such as ``data/`` are copied along.
 
-    All notebooks are converted before anything is written, then written to a temporary
-    directory next to ``out`` and moved into ``out`` only when all succeeded: on any error
-    nothing is written. Returns the paths written.
+    ``out`` must be a new or empty folder, or one this function wrote before: it keeps a
+    manifest, ``out/.student-copies.json``, listing every file it wrote, and replaces (or, when
+    the book no longer has them, removes) only those. Files of anyone else in ``out`` are
+    never touched; a file of the new copies that would land on one of them stops the run.
+    ``out`` may not be the root of the file system, the home folder, the source folder (or
+    inside it) or a folder that contains the source.
+
+    All notebooks are converted and every check is made before anything is written; the
+    files are then written to a temporary directory next to ``out`` and moved into place:
+    on any error in the notebooks or the paths nothing is written. Returns the notebook
+    paths written.
     """
-    if not isinstance(out, (str, os.PathLike)):
-        raise TypeError(f"out must be a str or a path, got {type(out).__name__}")
     notebooks = find_notebooks(src)
-    src_dir = Path(src) if Path(src).is_dir() else Path(src).parent
-    out_dir = Path(out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise NotADirectoryError(f"out {str(out_dir)!r} exists and is not a directory")
-    if _inside(out_dir.resolve(), src_dir.resolve()):
-        raise ValueError(
-            f"out {str(out_dir)!r} is the book directory {str(src_dir)!r} or inside it: the student "
-            "copies would overwrite or mix with the instructor notebooks; choose another directory"
-        )
+    src_path = Path(src)
+    src_dir = src_path if src_path.is_dir() else src_path.parent
+    out_dir, listed = _check_out(out, src_path, src_dir)
 
     converted: list[tuple[str, nbformat.NotebookNode]] = []
     problems: list[Problem] = []
@@ -445,11 +571,11 @@ def write_student_copies(src: str | os.PathLike[str], out: str | os.PathLike[str
         raise MarkupError(problems)
     extra_dirs = (
         [d for d in sorted(src_dir.iterdir()) if d.is_dir() and not d.name.startswith((".", "_"))]
-        if Path(src).is_dir()
+        if src_path.is_dir()
         else []
     )
 
-    parent = out_dir.resolve().parent
+    parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-tmp-", dir=parent))
     umask = os.umask(0)
@@ -460,20 +586,58 @@ def write_student_copies(src: str | os.PathLike[str], out: str | os.PathLike[str
             nbformat.write(nb, str(tmp / fname))
         for d in extra_dirs:
             shutil.copytree(d, tmp / d.name, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        written = sorted(
+            p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file() or p.is_symlink()
+        )
         if not out_dir.exists():
+            _write_manifest(tmp, written, src_path.resolve())
             os.replace(tmp, out_dir)
         else:
-            for item in sorted(tmp.iterdir()):
-                target = out_dir / item.name
-                if target.is_dir() and not target.is_symlink():
-                    shutil.rmtree(target)
-                elif target.exists() or target.is_symlink():
-                    target.unlink()
-                os.replace(item, target)
+            _replace_listed(tmp, out_dir, written, listed or [], src_path.resolve())
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return [out_dir / fname for fname, _ in converted]
+
+
+def _replace_listed(tmp: Path, out_dir: Path, written: list[str], listed: list[str], src: Path) -> None:
+    """Move the files staged in ``tmp`` into the existing folder ``out_dir``, replacing only
+    files its manifest lists (``listed``) and removing listed files the new copies lack."""
+    mine = set(listed)
+    conflicts = []
+    for rel in written:
+        target = out_dir / rel
+        if rel not in mine and (target.exists() or target.is_symlink()):
+            conflicts.append(rel)
+        elif rel in mine and target.is_dir() and not target.is_symlink():
+            conflicts.append(rel + " (now a folder)")
+        # a folder on the way must be a real folder: not someone's file, not a link leading elsewhere
+        for anc in Path(rel).parents:
+            where = out_dir / anc
+            if anc == Path("."):
+                continue
+            if where.is_symlink():
+                conflicts.append(f"{anc.as_posix()} (a link where a folder is needed)")
+            elif where.exists() and not where.is_dir():
+                conflicts.append(f"{anc.as_posix()} (a file where a folder is needed)")
+    if conflicts:
+        shown = ", ".join(sorted(set(conflicts))[:8])
+        raise ValueError(
+            f"out {str(out_dir)!r} already has {shown}, which this generator did not write (not in its "
+            f"{MANIFEST}); it never replaces files it did not create. Move them away or choose another "
+            "folder; nothing was written"
+        )
+    # the manifest first lists old and new files, so an interrupted run leaves every file it wrote listed
+    _write_manifest(out_dir, mine | set(written), src)
+    for rel in written:
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp / rel, target)
+    for rel in sorted(mine - set(written)):  # files it wrote before that the book no longer has
+        target = out_dir / rel
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+    _write_manifest(out_dir, written, src)
 
 
 # --------------------------------------------------------------------------- command line

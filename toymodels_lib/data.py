@@ -29,6 +29,7 @@ from ._validate import (
     check_choice,
     check_positive_int,
     check_real,
+    check_seed,
     resolve_device,
     resolve_sparsity,
 )
@@ -59,7 +60,8 @@ def random_stream(domain: int, *key: int) -> np.random.Generator:
     """The one way the library makes a random stream: NumPy's SFC64 seeded by
     ``(domain, *key)``, e.g. ``(DATA_STREAM, seed, instance)``. Streams with different keys
     are independent, and a stream depends on nothing but its key."""
-    return np.random.Generator(np.random.SFC64(np.random.SeedSequence([int(domain), *map(int, key)])))
+    parts = _key_tuple("random_stream's domain and key", (domain, *key))
+    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(list(parts))))
 
 
 StreamKey = int | tuple[int, ...]
@@ -92,14 +94,16 @@ def instance_keys(sparsity: torch.Tensor, importance: torch.Tensor) -> list[tupl
     same configuration. So seed ``j`` of a configuration gets the same key whatever trains
     beside it, in whatever position, with however many seeds.
     """
-    if sparsity.dim() != 2 or sparsity.shape != importance.shape:
+    sparsity = as_float_tensor("sparsity", sparsity, min_dim=2, max_dim=2, dtype=torch.float64)
+    importance = as_float_tensor("importance", importance, min_dim=2, max_dim=2, dtype=torch.float64)
+    if sparsity.shape != importance.shape:
         raise ValueError(
             f"sparsity and importance must both be [instances, features], got "
             f"{tuple(sparsity.shape)} and {tuple(importance.shape)}"
         )
     seen: dict[int, int] = {}
     keys = []
-    for s_row, i_row in zip(sparsity, importance):
+    for s_row, i_row in zip(sparsity, importance, strict=True):
         h = configuration_hash(s_row, i_row)
         j = seen.get(h, 0)
         seen[h] = j + 1
@@ -121,7 +125,13 @@ def importance_decay(n_features: int, decay: float = 1.0) -> torch.Tensor:
     """
     n = check_positive_int("n_features", n_features)
     r = check_real("decay", decay, low=0.0, low_open=True)
-    return r ** torch.arange(n, dtype=torch.float32)
+    imp = r ** torch.arange(n, dtype=torch.float32)
+    if not torch.isfinite(imp).all():
+        raise ValueError(
+            f"decay={r:g} makes the importance decay**{n - 1} of the last feature overflow float32; "
+            "use a decay <= 1 (importance falling with the feature number) or fewer features"
+        )
+    return imp
 
 
 def broadcast_sparsity(
@@ -228,7 +238,7 @@ class FeatureSampler:
         self.sparsity = broadcast_sparsity(
             self.n_instances, self.n_features, sparsity=sparsity, density=density
         )
-        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.seed = check_seed("seed", seed)
         self.kind = check_choice("kind", kind, ("uniform", "signed"))
         self.device = resolve_device("cpu" if device is None else device)
         density = 1.0 - self.sparsity
@@ -415,7 +425,7 @@ class CorrelatedFeatureSampler:
                     f"an anticorrelated group of {size} features needs size * density <= 1, "
                     f"got density {float(self.density.max()):g} (at most {1 / size:g} allowed)"
                 )
-        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.seed = check_seed("seed", seed)
         self.device = resolve_device("cpu" if device is None else device)
         self._gens = [random_stream(CORRELATED_STREAM, self.seed, k) for k in range(self.n_instances)]
         # which feature of each group leads (its gate decides for the group)

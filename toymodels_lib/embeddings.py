@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._validate import check_positive_int, check_real
+from ._validate import check_positive_int, check_real, check_seed
 
 __all__ = [
     "ATTRIBUTES",
@@ -132,7 +132,7 @@ def generate_corpus(
     ``n_filler`` filler words, and the sentence is shuffled. Deterministic given ``seed``.
     """
     n_sentences = check_positive_int("n_sentences", n_sentences)
-    seed = check_positive_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     p_context = check_real("p_context", p_context, low=0.0, high=1.0)
     p_noise = check_real("p_noise", p_noise, low=0.0, high=1.0)
     n_filler = check_positive_int("n_filler", n_filler, minimum=0)

@@ -3,16 +3,23 @@
 Every function takes ``W`` with shape ``[..., hidden, features]`` (one model ``[m, n]``, or
 any number of leading instance axes) as a torch tensor or NumPy array, and returns a torch
 tensor with the leading axes kept. Column ``W[..., :, i]`` is feature ``i``'s direction.
+
+A toy model has no more hidden dimensions than features, so weights with more rows than
+columns are refused with a ``ValueError`` that suggests ``W.T`` (the paper's notebook stores
+``[features, hidden]``). A model that really expands (more neurons than features, as in
+the absolute-value task) passes ``allow_expansion=True``; so does a group of a few
+features taken from a larger model (``W[:, group]``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from numbers import Integral
 
 import torch
 
 from ._types import Weights
-from ._validate import as_float_tensor, check_real
+from ._validate import as_weights, check_positive_int, check_real
 
 __all__ = [
     "angular_gaps",
@@ -38,147 +45,53 @@ __all__ = [
 _EPS = 1e-12
 
 
-def _weights(W: Weights, name: str = "W") -> torch.Tensor:
-    t = as_float_tensor(name, W, min_dim=2)
-    if t.shape[-1] == 0 or t.shape[-2] == 0:
-        raise ValueError(f"{name} must have at least one hidden dimension and one feature, got shape {tuple(t.shape)}")
-    return t
+def _weights(W: Weights, allow_expansion: bool, *, min_dim: int = 2, max_dim: int | None = None) -> torch.Tensor:
+    """``W`` read by the library's one weight reader (numbers, finite, not empty, layout)."""
+    return as_weights("W", W, min_dim=min_dim, max_dim=max_dim, allow_expansion=allow_expansion,
+                      expansion_keyword=True)
 
 
-def feature_norms(W: Weights) -> torch.Tensor:
-    """``‖W_i‖`` for each feature: ``[..., features]``."""
-    return _weights(W).norm(dim=-2)
-
-
-def cosine_similarity_matrix(W: Weights) -> torch.Tensor:
-    """``Ŵ_iᵀ Ŵ_j`` between feature directions: ``[..., features, features]`` (0 for a zero column)."""
-    w = _weights(W)
-    unit = w / w.norm(dim=-2, keepdim=True).clamp_min(_EPS)
-    return unit.transpose(-1, -2) @ unit
-
-
-def interference(W: Weights) -> torch.Tensor:
-    """``WᵀW`` with its diagonal zeroed: how much each feature leaks into the others."""
-    w = _weights(W)
-    g = w.transpose(-1, -2) @ w
-    return g - torch.diag_embed(torch.diagonal(g, dim1=-2, dim2=-1))
-
-
-def superposition(W: Weights) -> torch.Tensor:
-    """``Σ_{j≠i} (Ŵ_i·W_j)²`` for each feature: ``[..., features]``.
-
-    Zero when feature ``i`` is orthogonal to every other feature; large when other
-    features project strongly onto its direction. The paper colours its norm bars by this.
-    """
-    w = _weights(W)
-    unit = w / w.norm(dim=-2, keepdim=True).clamp_min(_EPS)
-    proj = unit.transpose(-1, -2) @ w  # [..., i, j] = Ŵ_i · W_j
-    sq = proj**2
-    return sq.sum(-1) - torch.diagonal(sq, dim1=-2, dim2=-1)
-
-
-def dimensions_per_feature(W: Weights) -> torch.Tensor:
-    """``D* = m / ‖W‖_F²``: hidden dimensions per embedded feature (``[...]``)."""
-    w = _weights(W)
-    m = w.shape[-2]
-    return m / (w**2).sum(dim=(-2, -1)).clamp_min(_EPS)
-
-
-def feature_dimensionality(W: Weights) -> torch.Tensor:
-    """``D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)²``: the fraction of a dimension feature ``i`` gets.
-
-    1 for a feature with a dimension to itself, 1/2 for an antipodal pair, 2/5 in a
-    pentagon; 0 for a feature that is not represented. ``Σ_i D_i`` is at most ``m``.
-    """
-    w = _weights(W)
-    norms = w.norm(dim=-2)
-    unit = w / norms.unsqueeze(-2).clamp_min(_EPS)
-    proj = unit.transpose(-1, -2) @ w
-    denom = (proj**2).sum(-1)
-    return torch.where(denom > _EPS, norms**2 / denom.clamp_min(_EPS), torch.zeros_like(denom))
-
-
-def n_represented(W: Weights, threshold: float = 0.5) -> torch.Tensor:
-    """How many features have ``‖W_i‖ > threshold``: ``[...]`` integers."""
-    th = check_real("threshold", threshold, low=0.0)
-    return (feature_norms(W) > th).sum(-1)
-
-
-def _antipodal_mask(W: Weights, cosine: float, threshold: float) -> torch.Tensor:
-    cos_th = check_real("cosine", cosine, low=-1.0, high=0.0)
-    th = check_real("threshold", threshold, low=0.0)
-    w = _weights(W)
-    rep = w.norm(dim=-2) > th
-    cos = cosine_similarity_matrix(w)
-    both = rep.unsqueeze(-1) & rep.unsqueeze(-2)
-    return (cos < cos_th) & both
-
-
-def n_antipodal(W: Weights, cosine: float = -0.9, threshold: float = 0.5) -> torch.Tensor:
-    """How many represented features have an antipodal partner.
-
-    A feature counts when its norm exceeds ``threshold`` and some other represented
-    feature points the opposite way (cosine below ``cosine``). Returns ``[...]`` integers.
-    """
-    return _antipodal_mask(W, cosine, threshold).any(-1).sum(-1)
-
-
-def antipodal_pairs(W: Weights, cosine: float = -0.9, threshold: float = 0.5) -> list[tuple[int, int]]:
-    """The antipodal pairs ``(i, j)``, ``i < j``, of one model ``W`` of shape ``[m, n]``."""
-    w = _weights(W)
-    if w.dim() != 2:
-        raise ValueError(f"W must be one model's weights [hidden, features], got shape {tuple(w.shape)}")
-    mask = torch.triu(_antipodal_mask(w, cosine, threshold), diagonal=1)
-    return [(int(i), int(j)) for i, j in mask.nonzero().tolist()]
-
-
-def basis_alignment(W: Weights) -> torch.Tensor:
-    """For each feature, the fraction of its squared weight on its top neuron:
-    ``max_j W_ji² / Σ_j W_ji²`` (``[..., features]``, 0 for a zero column).
-
-    1 means the feature lies along one hidden coordinate (basis-aligned); a random
-    direction in ``m`` dimensions gives much less.
-    """
-    sq = _weights(W) ** 2
-    total = sq.sum(-2)
-    return torch.where(total > _EPS, sq.amax(-2) / total.clamp_min(_EPS), torch.zeros_like(total))
-
-
-def neuron_top_feature_fraction(W: Weights) -> torch.Tensor:
-    """For each neuron (hidden coordinate), the fraction of its squared weight that its
-    top feature carries: ``max_i W_ji² / Σ_i W_ji²`` (``[..., hidden]``, 0 for a dead row)."""
-    sq = _weights(W) ** 2
-    total = sq.sum(-1)
-    return torch.where(total > _EPS, sq.amax(-1) / total.clamp_min(_EPS), torch.zeros_like(total))
-
-
-def n_monosemantic(W: Weights, threshold: float = 0.9) -> torch.Tensor:
-    """How many neurons are monosemantic: one feature carries at least ``threshold`` of the
-    neuron's squared weight. Returns ``[...]`` integers."""
-    th = check_real("threshold", threshold, low=0.0, high=1.0)
-    return (neuron_top_feature_fraction(W) >= th).sum(-1)
-
-
-def _one_model(W: Weights) -> torch.Tensor:
-    w = _weights(W)
+def _one_model(W: Weights, allow_expansion: bool) -> torch.Tensor:
+    w = as_weights("W", W, allow_expansion=allow_expansion, expansion_keyword=True)
     if w.dim() != 2:
         raise ValueError(f"W must be one model's weights [hidden, features], got shape {tuple(w.shape)}")
     return w
 
 
-def feature_groups(W: Weights, *, cosine: float = 0.1, threshold: float = 0.5) -> list[list[int]]:
-    """Groups of represented features that share a subspace, for one model ``W`` ``[m, n]``.
+# The private functions below take weights already read by _weights.
 
-    Two represented features (``‖W_i‖ > threshold``) are linked when ``|cos(W_i, W_j)|``
-    exceeds ``cosine``; the groups are the connected components, largest first. In
-    uniform superposition the groups are the polytopes (digons, triangles, pentagons,
-    tetrahedra, ...), each in a subspace nearly orthogonal to the others.
-    """
-    cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
-    th = check_real("threshold", threshold, low=0.0)
-    w = _one_model(W)
-    cos = cosine_similarity_matrix(w).abs()
-    idx = torch.nonzero(feature_norms(w) > th).flatten().tolist()
+
+def _unit(w: torch.Tensor) -> torch.Tensor:
+    return w / w.norm(dim=-2, keepdim=True).clamp_min(_EPS)
+
+
+def _cosines(w: torch.Tensor) -> torch.Tensor:
+    unit = _unit(w)
+    return unit.transpose(-1, -2) @ unit
+
+
+def _dimensionality(w: torch.Tensor) -> torch.Tensor:
+    norms = w.norm(dim=-2)
+    proj = _unit(w).transpose(-1, -2) @ w
+    denom = (proj**2).sum(-1)
+    return torch.where(denom > _EPS, norms**2 / denom.clamp_min(_EPS), torch.zeros_like(denom))
+
+
+def _neuron_fraction(w: torch.Tensor) -> torch.Tensor:
+    sq = w**2
+    total = sq.sum(-1)
+    return torch.where(total > _EPS, sq.amax(-1) / total.clamp_min(_EPS), torch.zeros_like(total))
+
+
+def _antipodal_mask(w: torch.Tensor, cos_th: float, th: float) -> torch.Tensor:
+    rep = w.norm(dim=-2) > th
+    both = rep.unsqueeze(-1) & rep.unsqueeze(-2)
+    return (_cosines(w) < cos_th) & both
+
+
+def _groups(w: torch.Tensor, cos_th: float, th: float) -> list[list[int]]:
+    cos = _cosines(w).abs()
+    idx = torch.nonzero(w.norm(dim=-2) > th).flatten().tolist()
     seen: set[int] = set()
     groups: list[list[int]] = []
     for start in idx:
@@ -198,26 +111,152 @@ def feature_groups(W: Weights, *, cosine: float = 0.1, threshold: float = 0.5) -
     return groups
 
 
-def group_coordinates(W: Weights, group: Sequence[int], dims: int) -> torch.Tensor:
+# The public functions: each reads W once, through _weights or _one_model.
+
+
+def feature_norms(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """``‖W_i‖`` for each feature: ``[..., features]``."""
+    return _weights(W, allow_expansion).norm(dim=-2)
+
+
+def cosine_similarity_matrix(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """``Ŵ_iᵀ Ŵ_j`` between feature directions: ``[..., features, features]`` (0 for a zero column)."""
+    return _cosines(_weights(W, allow_expansion))
+
+
+def interference(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """``WᵀW`` with its diagonal zeroed: how much each feature leaks into the others."""
+    w = _weights(W, allow_expansion)
+    g = w.transpose(-1, -2) @ w
+    return g - torch.diag_embed(torch.diagonal(g, dim1=-2, dim2=-1))
+
+
+def superposition(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """``Σ_{j≠i} (Ŵ_i·W_j)²`` for each feature: ``[..., features]``.
+
+    Zero when feature ``i`` is orthogonal to every other feature; large when other
+    features project strongly onto its direction. The paper colours its norm bars by this.
+    """
+    w = _weights(W, allow_expansion)
+    proj = _unit(w).transpose(-1, -2) @ w  # [..., i, j] = Ŵ_i · W_j
+    sq = proj**2
+    return sq.sum(-1) - torch.diagonal(sq, dim1=-2, dim2=-1)
+
+
+def dimensions_per_feature(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """``D* = m / ‖W‖_F²``: hidden dimensions per embedded feature (``[...]``)."""
+    w = _weights(W, allow_expansion)
+    m = w.shape[-2]
+    return m / (w**2).sum(dim=(-2, -1)).clamp_min(_EPS)
+
+
+def feature_dimensionality(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """``D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)²``: the fraction of a dimension feature ``i`` gets.
+
+    1 for a feature with a dimension to itself, 1/2 for an antipodal pair, 2/5 in a
+    pentagon; 0 for a feature that is not represented. ``Σ_i D_i`` is at most ``m``.
+    """
+    return _dimensionality(_weights(W, allow_expansion))
+
+
+def n_represented(W: Weights, threshold: float = 0.5, *, allow_expansion: bool = False) -> torch.Tensor:
+    """How many features have ``‖W_i‖ > threshold``: ``[...]`` integers."""
+    th = check_real("threshold", threshold, low=0.0)
+    return (_weights(W, allow_expansion).norm(dim=-2) > th).sum(-1)
+
+
+def n_antipodal(
+    W: Weights, cosine: float = -0.9, threshold: float = 0.5, *, allow_expansion: bool = False
+) -> torch.Tensor:
+    """How many represented features have an antipodal partner.
+
+    A feature counts when its norm exceeds ``threshold`` and some other represented
+    feature points the opposite way (cosine below ``cosine``). Returns ``[...]`` integers.
+    """
+    cos_th = check_real("cosine", cosine, low=-1.0, high=0.0)
+    th = check_real("threshold", threshold, low=0.0)
+    return _antipodal_mask(_weights(W, allow_expansion), cos_th, th).any(-1).sum(-1)
+
+
+def antipodal_pairs(
+    W: Weights, cosine: float = -0.9, threshold: float = 0.5, *, allow_expansion: bool = False
+) -> list[tuple[int, int]]:
+    """The antipodal pairs ``(i, j)``, ``i < j``, of one model ``W`` of shape ``[m, n]``."""
+    cos_th = check_real("cosine", cosine, low=-1.0, high=0.0)
+    th = check_real("threshold", threshold, low=0.0)
+    w = _one_model(W, allow_expansion)
+    mask = torch.triu(_antipodal_mask(w, cos_th, th), diagonal=1)
+    return [(int(i), int(j)) for i, j in mask.nonzero().tolist()]
+
+
+def basis_alignment(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """For each feature, the fraction of its squared weight on its top neuron:
+    ``max_j W_ji² / Σ_j W_ji²`` (``[..., features]``, 0 for a zero column).
+
+    1 means the feature lies along one hidden coordinate (basis-aligned); a random
+    direction in ``m`` dimensions gives much less.
+    """
+    sq = _weights(W, allow_expansion) ** 2
+    total = sq.sum(-2)
+    return torch.where(total > _EPS, sq.amax(-2) / total.clamp_min(_EPS), torch.zeros_like(total))
+
+
+def neuron_top_feature_fraction(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
+    """For each neuron (hidden coordinate), the fraction of its squared weight that its
+    top feature carries: ``max_i W_ji² / Σ_i W_ji²`` (``[..., hidden]``, 0 for a dead row)."""
+    return _neuron_fraction(_weights(W, allow_expansion))
+
+
+def n_monosemantic(W: Weights, threshold: float = 0.9, *, allow_expansion: bool = False) -> torch.Tensor:
+    """How many neurons are monosemantic: one feature carries at least ``threshold`` of the
+    neuron's squared weight. Returns ``[...]`` integers."""
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    return (_neuron_fraction(_weights(W, allow_expansion)) >= th).sum(-1)
+
+
+def feature_groups(
+    W: Weights, *, cosine: float = 0.1, threshold: float = 0.5, allow_expansion: bool = False
+) -> list[list[int]]:
+    """Groups of represented features that share a subspace, for one model ``W`` ``[m, n]``.
+
+    Two represented features (``‖W_i‖ > threshold``) are linked when ``|cos(W_i, W_j)|``
+    exceeds ``cosine``; the groups are the connected components, largest first. In
+    uniform superposition the groups are the polytopes (digons, triangles, pentagons,
+    tetrahedra, ...), each in a subspace nearly orthogonal to the others.
+    """
+    cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
+    th = check_real("threshold", threshold, low=0.0)
+    return _groups(_one_model(W, allow_expansion), cos_th, th)
+
+
+def group_coordinates(
+    W: Weights, group: Sequence[int], dims: int, *, allow_expansion: bool = False
+) -> torch.Tensor:
     """The vectors ``W_i`` of the features in ``group`` in coordinates of their own span.
 
     ``W`` is one model ``[m, n]``; the basis is the top ``dims`` left singular vectors of
     ``W[:, group]``, so the result ``[dims, len(group)]`` keeps the group's lengths and
     angles when the group spans at most ``dims`` dimensions (a triangle drawn in its
-    plane, a tetrahedron in its 3-D space). Computed in float64.
+    plane, a tetrahedron in its 3-D space). Computed in float64. The columns of one group
+    alone (``W[:, group]``, usually fewer than ``m``) need ``allow_expansion=True``.
     """
-    w = _one_model(W)
-    cols = [int(i) for i in group]
-    if not cols or min(cols) < 0 or max(cols) >= w.shape[1]:
-        raise ValueError(f"group must list feature numbers in [0, {w.shape[1]}), got {list(group)!r}")
-    if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
-        raise ValueError(f"dims must be an integer >= 1, got {dims!r}")
-    sub = w[:, cols].double()
+    w = _one_model(W, allow_expansion)
+    n = w.shape[1]
+    allowed = f"a non-empty list of feature numbers in [0, {n})"
+    if isinstance(group, (str, bytes)) or not isinstance(group, Iterable):
+        raise TypeError(f"group must be {allowed}, got {group!r}")
+    cols = list(group)
+    if not cols or any(isinstance(i, bool) or not isinstance(i, Integral) for i in cols):
+        raise TypeError(f"group must be {allowed}, got {cols!r}")
+    if min(cols) < 0 or max(cols) >= n:
+        raise ValueError(f"group must be {allowed}, got {cols!r}")
+    dims = check_positive_int("dims", dims)
+    sub = w[:, [int(i) for i in cols]].double()
     U, _, _ = torch.linalg.svd(sub, full_matrices=False)
     return U[:, :dims].T @ sub
 
 
-def angular_gaps(W: Weights, threshold: float = 0.5) -> torch.Tensor:
+def angular_gaps(W: Weights, threshold: float = 0.5, *, allow_expansion: bool = False) -> torch.Tensor:
     """The angles (degrees) between neighbouring feature directions of a model with a 2-D hidden space.
 
     ``W`` is ``[2, n]``. The represented features (``‖W_i‖ > threshold``) are taken in
@@ -227,7 +266,7 @@ def angular_gaps(W: Weights, threshold: float = 0.5) -> torch.Tensor:
     A regular pentagon gives five gaps of 72°; an antipodal pair, two of 180°.
     """
     th = check_real("threshold", threshold, low=0.0)
-    w = _one_model(W)
+    w = _one_model(W, allow_expansion)
     if w.shape[0] != 2:
         raise ValueError(f"W must have a 2-D hidden space [2, features], got shape {tuple(w.shape)}")
     w = w[:, w.norm(dim=0) > th].double()
@@ -240,21 +279,22 @@ def classify_extra_feature(
     *,
     norm_threshold: float = 0.5,
     superposition_threshold: float = 0.25,
+    allow_expansion: bool = False,
 ) -> torch.Tensor:
     """Phase code of the last (extra) feature for weights ``W`` ``[..., m, n]`` (chapter 5).
 
     0 (not learned) if ``‖W_extra‖ < norm_threshold``; else 1 (superposition) if
     ``Σ_{j≠extra} (Ŵ_extra·W_j)² > superposition_threshold``; else 2 (dedicated).
     """
-    W = _weights(W)
     check_real("norm_threshold", norm_threshold, low=0.0, low_open=True)
     check_real("superposition_threshold", superposition_threshold, low=0.0, low_open=True)
-    if W.shape[-1] < 2:
-        raise ValueError(f"W must be [..., m, n] with n >= 2 features, got shape {tuple(W.shape)}")
-    extra = W[..., :, -1]
+    w = _weights(W, allow_expansion)
+    if w.shape[-1] < 2:
+        raise ValueError(f"W must be [..., m, n] with n >= 2 features, got shape {tuple(w.shape)}")
+    extra = w[..., :, -1]
     norm = extra.norm(dim=-1)
-    unit = extra / norm.clamp_min(1e-12)[..., None]
-    proj = torch.einsum("...m,...mn->...n", unit, W[..., :, :-1])
+    unit = extra / norm.clamp_min(_EPS)[..., None]
+    proj = torch.einsum("...m,...mn->...n", unit, w[..., :, :-1])
     sup = (proj**2).sum(-1)
     codes = torch.full(norm.shape, 2, dtype=torch.long)
     codes[sup > superposition_threshold] = 1
@@ -263,7 +303,7 @@ def classify_extra_feature(
 
 
 def find_polytope(
-    W: Weights, k: int, d: int, *, cosine: float = 0.25, threshold: float = 0.5
+    W: Weights, k: int, d: int, *, cosine: float = 0.25, threshold: float = 0.5, allow_expansion: bool = False
 ) -> tuple[float, int, list[int]] | None:
     """The cleanest group of ``k`` features spanning ``d`` dimensions in a stack of models (chapter 6).
 
@@ -272,15 +312,17 @@ def find_polytope(
     ``d``, the one whose dimensionalities ``D_i`` are all closest to ``d/k`` wins. Returns
     ``(largest |D_i − d/k|, model index, feature indices)``, or None when no group fits.
     """
-    w = _weights(W)
+    k = check_positive_int("k", k)
+    d = check_positive_int("d", d)
+    cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
+    th = check_real("threshold", threshold, low=0.0)
+    w = _weights(W, allow_expansion)
     if w.dim() != 3:
         raise ValueError(f"W must be a stack of models [models, hidden, features], got shape {tuple(w.shape)}")
-    k = int(check_real("k", k, low=1))
-    d = int(check_real("d", d, low=1))
-    dims = feature_dimensionality(w)
+    dims = _dimensionality(w)
     best: tuple[float, int, list[int]] | None = None
     for j in range(w.shape[0]):
-        for group in feature_groups(w[j], cosine=cosine, threshold=threshold):
+        for group in _groups(w[j], cos_th, th):
             sub = w[j][:, group]
             if len(group) != k:
                 continue
@@ -292,14 +334,14 @@ def find_polytope(
     return best
 
 
-def regular_simplex_error(W: Weights) -> torch.Tensor:
+def regular_simplex_error(W: Weights, *, allow_expansion: bool = False) -> torch.Tensor:
     """How far the ``k`` feature directions of a model are from a regular simplex (chapter 6):
     the largest ``|cos(W_i, W_j) + 1/(k − 1)|`` over pairs ``i ≠ j``. 0 for a regular
-    triangle (cosines −1/2) or tetrahedron (−1/3); ``[...]`` for ``W`` ``[..., m, k]``."""
-    w = _weights(W)
+    triangle (cosines −1/2) or tetrahedron (−1/3); ``[...]`` for ``W`` ``[..., m, k]``. A group
+    of features taken from a larger model (``W[:, group]``) needs ``allow_expansion=True``."""
+    w = _weights(W, allow_expansion)
     k = w.shape[-1]
     if k < 2:
         raise ValueError(f"W must hold at least 2 features, got shape {tuple(w.shape)}")
-    cos = cosine_similarity_matrix(w)
     off = ~torch.eye(k, dtype=torch.bool)
-    return (cos[..., off] + 1.0 / (k - 1)).abs().amax(-1)
+    return (_cosines(w)[..., off] + 1.0 / (k - 1)).abs().amax(-1)

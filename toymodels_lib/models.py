@@ -22,7 +22,7 @@ from torch import nn
 
 from ._loss import importance_weighted_loss
 from ._types import Batch, Biases, PerInstance, Weights
-from ._validate import as_float_tensor, check_positive_int
+from ._validate import as_float_tensor, as_weights, check_choice, check_positive_int, check_seed
 from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
 
 __all__ = [
@@ -76,7 +76,7 @@ class ToyModel(nn.Module):
         self.n_features = check_positive_int("n_features", n_features)
         self.n_hidden = check_positive_int("n_hidden", n_hidden)
         self.n_instances = check_positive_int("n_instances", n_instances)
-        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.seed = check_seed("seed", seed)
         if not allow_expansion and self.n_hidden > self.n_features:
             raise ValueError(
                 f"n_hidden={self.n_hidden} is larger than n_features={self.n_features}: a toy "
@@ -141,6 +141,7 @@ class ToyModel(nn.Module):
         *,
         kind: str | None = None,
         dtype: torch.dtype = torch.float32,
+        allow_expansion: bool = False,
     ) -> "ToyModel":
         """A model holding the given weights: the one way to set a model's weights by hand.
 
@@ -148,12 +149,12 @@ class ToyModel(nn.Module):
         ``b`` (default zeros) is ``[instances, features]`` or ``[features]``. Call it on a
         model class (``ReLUOutputModel.from_weights(W, b)``) or on ``ToyModel`` with
         ``kind=`` (one of ``MODEL_KINDS``). The parameters are ``dtype`` (float32, like a
-        trained model; ``torch.float64`` for exact comparisons).
+        trained model; ``torch.float64`` for exact comparisons). Weights with more hidden
+        dimensions than features are refused as the paper notebook's ``[features, hidden]``
+        layout unless ``allow_expansion=True``.
         """
         if kind is not None:
-            if kind not in MODEL_KINDS:
-                options = ", ".join(repr(k) for k in MODEL_KINDS)
-                raise ValueError(f"kind must be one of {options}, got {kind!r}")
+            check_choice("kind", kind, tuple(MODEL_KINDS))
             if cls is not ToyModel and cls is not MODEL_KINDS[kind]:
                 raise ValueError(f"kind={kind!r} contradicts the class {cls.__name__}")
             cls = MODEL_KINDS[kind]
@@ -165,12 +166,11 @@ class ToyModel(nn.Module):
             )
         if dtype not in (torch.float32, torch.float64):
             raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
-        w = as_float_tensor("W", W, min_dim=2, max_dim=3, dtype=dtype)
+        w = as_weights("W", W, min_dim=2, max_dim=3, allow_expansion=allow_expansion, expansion_keyword=True,
+                       dtype=dtype)
         if w.dim() == 2:
             w = w[None]
         n_inst, m, n = w.shape
-        if m == 0 or n == 0:
-            raise ValueError(f"W must have at least one hidden dimension and one feature, got shape {tuple(W.shape)}")
         if b is None:
             bias = torch.zeros(n_inst, n, dtype=dtype)
         else:
@@ -280,9 +280,7 @@ def make_model(
     Instance ``k`` is initialised from the stream ``(seed, stream_keys[k])``, by default
     ``(seed, k)``; :func:`~toymodels_lib.train.train_models` passes
     ``(configuration, seed index)`` keys so a model does not depend on its position."""
-    if kind not in MODEL_KINDS:
-        options = ", ".join(repr(k) for k in MODEL_KINDS)
-        raise ValueError(f"kind must be one of {options}, got {kind!r}")
+    check_choice("kind", kind, tuple(MODEL_KINDS))
     return MODEL_KINDS[kind](n_features, n_hidden, n_instances, seed=seed, stream_keys=stream_keys)
 
 
@@ -293,7 +291,7 @@ def random_orthogonal(m: int, seed: int = 0, *, dtype: torch.dtype = torch.float
     distribution is uniform. ``R @ W`` rotates (or reflects) a model's hidden space.
     """
     m = check_positive_int("m", m)
-    seed = check_positive_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     g = torch.Generator().manual_seed(seed)
     Q, R = torch.linalg.qr(torch.randn(m, m, generator=g, dtype=torch.float64))
     return (Q * torch.sign(torch.diagonal(R))).to(dtype)

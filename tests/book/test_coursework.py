@@ -111,6 +111,9 @@ def test_heading_may_follow_a_section_heading_in_the_same_cell(tmp_path):
          3, "not tagged 'hide-input'"),
         (lambda c: c.__setitem__(1, ("code", "x = 1\n# BEGIN SOLUTION\ny = 2\n# END SOLUTION", ["hide-input"])), 1,
          "solution markers in a cell not tagged 'solution'"),
+        (lambda c: c.__setitem__(0, ("md", "# Chapter\n\n```python\n# BEGIN SOLUTION\nanswer = 42\n# END SOLUTION\n```", [])),
+         0, "solution markers in a Markdown cell"),
+        (lambda c: c.__setitem__(2, ("md", c[2][1] + "\n\n# END SOLUTION", [])), 2, "solution markers in a Markdown cell"),
         (lambda c: c.__setitem__(2, ("md", "**Exercise 7.1** (t)\n\nNo hint here.", [])), 2, "has no hint"),
         (lambda c: c.__setitem__(2, ("md", "**Exercise 7.1**\n\n*Hint*: h", [])), 2, "needs a title"),
         (lambda c: c.__setitem__(2, ("md", "**Exercise 3.1** (t)\n\n*Hint*: h", [])), 2, "number it 7.M"),
@@ -132,6 +135,17 @@ def test_each_malformation_is_reported_with_notebook_and_cell(tmp_path, mutate, 
         return
     prefix = f"{tmp_path / 'book' / '07_x.ipynb'}, cell {cell} (id c{cell:02d}): "
     assert any(p.startswith(prefix) and message in p for p in found), found
+
+
+def test_markers_in_markdown_stop_the_student_copy(tmp_path):
+    cells = good_cells()
+    cells[0] = ("md", "# Chapter 7\n\n    # BEGIN SOLUTION\n    return 42\n    # END SOLUTION", [])
+    path = make_nb(tmp_path / "book" / "07_x.ipynb", cells)
+    with pytest.raises(cw.MarkupError, match=r"07_x\.ipynb, cell 0 \(id c00\): solution markers in a Markdown cell \(line 3, 5\)"):
+        cw.student_notebook(nbformat.read(str(path), as_version=4), str(path))
+    with pytest.raises(cw.MarkupError):
+        cw.write_student_copies(tmp_path / "book", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_student_version_must_stay_valid_python(tmp_path):
@@ -236,7 +250,9 @@ def test_write_student_copies(tmp_path):
     out = tmp_path / "site" / "student"
     written = cw.write_student_copies(book, out)
     assert sorted(p.name for p in written) == ["07_a.ipynb", "extra.ipynb"]
-    assert sorted(p.name for p in out.iterdir()) == ["07_a.ipynb", "data", "extra.ipynb"]
+    assert sorted(p.name for p in out.iterdir()) == [cw.MANIFEST, "07_a.ipynb", "data", "extra.ipynb"]
+    manifest = json.loads((out / cw.MANIFEST).read_text())
+    assert manifest["files"] == ["07_a.ipynb", "data/table.npz", "extra.ipynb"]  # every file it wrote
     assert (out / "data" / "table.npz").read_bytes() == b"123"
     assert oct(out.stat().st_mode & 0o777) != oct(0o700)  # not left private like a temp dir
     for p in written:
@@ -251,7 +267,7 @@ def test_write_student_copies(tmp_path):
     # one notebook can be converted alone
     one = tmp_path / "one"
     cw.write_student_copies(book / "07_a.ipynb", one)
-    assert [p.name for p in one.iterdir()] == ["07_a.ipynb"]
+    assert sorted(p.name for p in one.iterdir()) == [cw.MANIFEST, "07_a.ipynb"]
 
 
 def test_bad_markup_writes_nothing(tmp_path):
@@ -265,12 +281,12 @@ def test_bad_markup_writes_nothing(tmp_path):
         cw.write_student_copies(book, out)
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book"]
-    # an existing output directory is left exactly as it was
-    out.mkdir()
-    (out / "07_a.ipynb").write_text("old copy")
+    # an earlier output directory is left exactly as it was
+    cw.write_student_copies(book / "07_a.ipynb", out)
+    before = {p: p.read_bytes() for p in out.rglob("*")}
     with pytest.raises(cw.MarkupError):
         cw.write_student_copies(book, out)
-    assert [p.name for p in out.iterdir()] == ["07_a.ipynb"] and (out / "07_a.ipynb").read_text() == "old copy"
+    assert {p: p.read_bytes() for p in out.rglob("*")} == before
 
 
 def test_bad_paths_write_nothing(tmp_path):
@@ -285,10 +301,142 @@ def test_bad_paths_write_nothing(tmp_path):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(NotADirectoryError, match="not a directory"):
         cw.write_student_copies(book, tmp_path / "afile")
+    with pytest.raises(ValueError, match="contains the source"):
+        cw.write_student_copies(book, tmp_path)
+    with pytest.raises(ValueError, match="contains the source"):
+        cw.write_student_copies(book / "07_a.ipynb", tmp_path)
     with pytest.raises(TypeError, match="out must be"):
         cw.write_student_copies(book, None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "book"]
     assert [p.name for p in book.iterdir()] == ["07_a.ipynb"]
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in folder.rglob("*")}
+
+
+def _book_with_data(tmp_path):
+    book = tmp_path / "book"
+    make_nb(book / "07_a.ipynb", good_cells())
+    (book / "data").mkdir()
+    (book / "data" / "table.npz").write_bytes(b"123")
+    return book
+
+
+def test_a_folder_with_other_files_is_refused_and_left_alone(tmp_path):
+    """The instructor's own OUT/data/ (no manifest: not the generator's) is never deleted."""
+    book = _book_with_data(tmp_path)
+    out = tmp_path / "handout"
+    (out / "data").mkdir(parents=True)
+    (out / "data" / "grades.csv").write_text("alice,A")
+    (out / "notes.md").write_text("mine")
+    before = _snapshot(out)
+    with pytest.raises(ValueError, match=r"out .*handout' is not empty and holds no \.student-copies\.json"):
+        cw.write_student_copies(book, out)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book", "handout"]  # no temporary folder left
+    # an empty folder is fine
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cw.write_student_copies(book, empty)
+    assert (empty / "07_a.ipynb").exists() and (empty / cw.MANIFEST).exists()
+
+
+def test_a_second_run_replaces_only_the_files_it_listed(tmp_path):
+    book = _book_with_data(tmp_path)
+    out = tmp_path / "handout"
+    cw.write_student_copies(book, out)
+    # the instructor adds files of their own, beside and inside the generator's folders
+    (out / "README.md").write_text("read me")
+    (out / "data" / "grades.csv").write_text("alice,A")
+    (out / "07_a.ipynb").write_text("stale")  # a listed file: the generator's to replace
+    # the book changes: a new notebook, a data file gone, one renamed
+    make_nb(book / "07_b.ipynb", good_cells())
+    (book / "data" / "table.npz").unlink()
+    (book / "data" / "new.npz").write_bytes(b"456")
+    cw.write_student_copies(book, out)
+    assert (out / "README.md").read_text() == "read me"
+    assert (out / "data" / "grades.csv").read_text() == "alice,A"
+    assert "raise NotImplementedError" in (out / "07_a.ipynb").read_text()
+    assert (out / "07_b.ipynb").exists() and (out / "data" / "new.npz").read_bytes() == b"456"
+    assert not (out / "data" / "table.npz").exists()  # its own file, gone from the book: removed
+    manifest = json.loads((out / cw.MANIFEST).read_text())
+    assert manifest["files"] == ["07_a.ipynb", "07_b.ipynb", "data/new.npz"]
+    assert manifest["generator"] == "toymodels_lib.coursework"
+
+
+def test_a_file_of_someone_else_where_a_copy_would_go_stops_the_run(tmp_path):
+    book = _book_with_data(tmp_path)
+    out = tmp_path / "handout"
+    cw.write_student_copies(book / "07_a.ipynb", out)  # the generator's folder, with one notebook
+    (book / "data" / "table.npz").write_bytes(b"new")
+    (out / "data").mkdir()
+    (out / "data" / "table.npz").write_bytes(b"the instructor's")  # not listed in the manifest
+    before = _snapshot(out)
+    with pytest.raises(ValueError, match=r"already has data/table\.npz, which this generator did not write"):
+        cw.write_student_copies(book, out)
+    assert _snapshot(out) == before
+    # a link where a folder of the copies would go is not followed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "data" / "table.npz").unlink()
+    (out / "data").rmdir()
+    (out / "data").symlink_to(elsewhere)
+    with pytest.raises(ValueError, match="a link where a folder is needed"):
+        cw.write_student_copies(book, out)
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "{not json",
+        json.dumps({"generator": "someone else", "files": []}),
+        json.dumps({"generator": "toymodels_lib.coursework", "files": ["../outside.txt"]}),
+        json.dumps({"generator": "toymodels_lib.coursework", "files": ["/etc/passwd"]}),
+    ],
+)
+def test_a_foreign_or_edited_manifest_is_refused(tmp_path, manifest):
+    book = _book_with_data(tmp_path)
+    out = tmp_path / "handout"
+    out.mkdir()
+    (out / cw.MANIFEST).write_text(manifest)
+    (tmp_path / "outside.txt").write_text("keep")
+    with pytest.raises(ValueError, match=r"\.student-copies\.json"):
+        cw.write_student_copies(book, out)
+    assert (tmp_path / "outside.txt").read_text() == "keep"
+    assert sorted(p.name for p in out.iterdir()) == [cw.MANIFEST]
+
+
+def test_dangerous_output_folders_are_refused_before_anything_is_written(tmp_path, monkeypatch):
+    book = _book_with_data(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    with pytest.raises(ValueError, match="is your home folder"):
+        cw.write_student_copies(book, home)
+    with pytest.raises(ValueError, match="is your home folder"):
+        cw.write_student_copies(book, str(home) + "/")
+    with pytest.raises(ValueError, match="root of the file system"):
+        cw.write_student_copies(book, "/")  # 'student book/ $UNSET/'
+    with pytest.raises(ValueError, match="root of the file system"):
+        cw.write_student_copies(book, "//")
+    with pytest.raises(ValueError, match="empty path"):
+        cw.write_student_copies(book, "")  # 'student book/ $UNSET'
+    with pytest.raises(ValueError, match="contains the source"):
+        cw.write_student_copies(book, tmp_path)
+    assert list(home.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book", "home"]
+    # a folder inside home is fine
+    cw.write_student_copies(book, home / "student")
+    assert (home / "student" / "07_a.ipynb").exists()
+
+
+def test_main_refuses_the_root_and_says_nothing_was_written(tmp_path, capsys):
+    book = _book_with_data(tmp_path)
+    assert cw.main(["student", str(book), "/"]) == 2
+    err = capsys.readouterr().err
+    assert "root of the file system" in err and "nothing was written" in err
 
 
 # --------------------------------------------------------------------------- command line

@@ -58,7 +58,7 @@ def test_version_and_name_are_enforced(tmp_path):
     path = _save(tmp_path)
     with pytest.raises(ValueError, match="version 2"):
         load_artifact(path, version=1)
-    with pytest.raises(ValueError, match="not 'other'"):
+    with pytest.raises(ValueError, match="not name='other'"):
         load_artifact(path, name="other")
 
 
@@ -102,6 +102,25 @@ def test_save_bad_input(tmp_path, change, err):
 def test_save_needs_npz_suffix(tmp_path):
     with pytest.raises(ValueError, match=".npz"):
         save_artifact(tmp_path / "x.pkl", {"a": np.zeros(1)}, name="x", version=1, seed=0, config={})
+
+
+@pytest.mark.parametrize("path", [None, 123, b"x.npz", ["x.npz"]])
+def test_paths_of_the_wrong_type_are_named(tmp_path, path):
+    with pytest.raises(TypeError, match="path must be a file path"):
+        load_artifact(path)
+    with pytest.raises(TypeError, match="path must be a file path"):
+        save_artifact(path, {"a": np.zeros(1)}, name="x", version=1, seed=0, config={})
+
+
+def test_load_checks_name_and_version_before_reading(tmp_path):
+    path = save_artifact(tmp_path / "x.npz", {"a": np.zeros(1)}, name="x", version=1, seed=0, config={})
+    with pytest.raises(TypeError, match="version must be an integer"):
+        load_artifact(path, version="1")
+    with pytest.raises(ValueError, match="name must be"):
+        load_artifact(path, name=5)
+    with pytest.raises(ValueError, match="path must be a file path, got an empty string"):
+        load_artifact("")
+    assert load_artifact(path, name="x", version=1).version == 1
 
 
 def test_uniform_geometry_densities():

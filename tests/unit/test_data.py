@@ -9,6 +9,7 @@ from toymodels_lib.data import (
     broadcast_importance,
     broadcast_sparsity,
     importance_decay,
+    random_stream,
     sample_features,
 )
 
@@ -164,8 +165,12 @@ def test_instance_keys_name_configurations_not_positions():
     assert keys[0][0] == keys[2][0] != keys[1][0]
     assert [j for _, j in keys] == [0, 0, 1]
     assert instance_keys(sp[1:], imp[1:])[0] == keys[1]
-    with pytest.raises(ValueError, match="instances, features"):
+    with pytest.raises(ValueError, match=r"importance must have 2 dimensions, got shape \(3,\)"):
         instance_keys(sp, torch.ones(3))
+    with pytest.raises(ValueError, match="instances, features"):
+        instance_keys(sp, torch.ones(2, 2))
+    with pytest.raises(TypeError, match="sparsity"):
+        instance_keys("0.5", imp)
 
 
 def test_stream_ids_accept_tuples_and_reject_negatives():
@@ -173,3 +178,30 @@ def test_stream_ids_accept_tuples_and_reject_negatives():
     assert torch.equal(a[0], a[1])
     with pytest.raises(ValueError, match="stream_ids entry"):
         FeatureSampler(1, 3, sparsity=0.5, stream_ids=[(-1,)])
+
+
+def test_random_stream_keys_are_checked():
+    assert random_stream(3, 1, 2).random() == random_stream(3, 1, 2).random()
+    with pytest.raises(ValueError, match="domain and key must be a non-negative int"):
+        random_stream(-1, 3)
+    with pytest.raises(ValueError, match="domain and key"):
+        random_stream(1, 2.5)
+
+
+def test_probabilities_are_checked_before_rounding_to_float32():
+    """1.000000001 would round to 1.0 in float32 and pass; 1e-50 rounds to 0.0: both refused."""
+    with pytest.raises(ValueError, match=r"density must be in \(0, 1\], got 1.000000001"):
+        sample_features(1, 2, 3, density=1.000000001)
+    with pytest.raises(ValueError, match=r"density must be in \(0, 1\] once rounded to torch.float32, got 1e-50"):
+        sample_features(1, 2, 3, density=1e-50)
+    with pytest.raises(ValueError, match=r"sparsity must be in \[0, 1\) once rounded to torch.float32"):
+        sample_features(1, 2, 3, sparsity=0.99999999999)
+    with pytest.raises(ValueError, match="sparsity must be finite, got an integer too large"):
+        sample_features(1, 2, 3, sparsity=10**400)
+    assert sample_features(1, 2, 3, sparsity=0.9).shape == (1, 2, 3)
+
+
+def test_importance_decay_that_overflows_is_refused():
+    with pytest.raises(ValueError, match=r"decay=1e\+30 makes the importance decay\*\*19 .* overflow float32"):
+        importance_decay(20, 1e30)
+    assert torch.isfinite(importance_decay(20, 2.0)).all()

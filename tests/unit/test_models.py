@@ -129,6 +129,9 @@ def test_from_weights_builds_the_given_model():
     lin = ToyModel.from_weights(W[None].repeat(2, 1, 1), kind="linear", dtype=torch.float64)
     assert lin.kind == "linear" and lin.n_instances == 2 and lin.W.dtype == torch.float64
     assert torch.equal(lin.b, torch.zeros(2, 3, dtype=torch.float64))
+    # more neurons than features, when asked for: a model that expands
+    wide = HiddenReLUModel.from_weights(torch.ones(4, 2), allow_expansion=True)
+    assert (wide.n_hidden, wide.n_features) == (4, 2)
 
 
 @pytest.mark.parametrize(
@@ -140,6 +143,9 @@ def test_from_weights_builds_the_given_model():
         (lambda: ReLUOutputModel.from_weights(torch.ones(3)), ValueError, "W must have 2 to 3 dimensions"),
         (lambda: ReLUOutputModel.from_weights(torch.ones(2, 3), torch.ones(4)), ValueError, "b must have shape"),
         (lambda: ReLUOutputModel.from_weights(torch.ones(2, 3), dtype=torch.int64), ValueError, "dtype"),
+        # the paper notebook's [features, hidden] layout
+        (lambda: ReLUOutputModel.from_weights(torch.ones(5, 2)), ValueError, r"W has shape \(5, 2\).*pass W\.T"),
+        (lambda: ReLUOutputModel.from_weights(torch.ones(3, 5, 2)), ValueError, r"transpose\(-1, -2\)"),
     ],
 )
 def test_from_weights_rejects_bad_input(call, err, words):

@@ -46,7 +46,9 @@ def test_classify_extra_feature():
     W3 = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, -1.0]], [[1.0, -1.0, 0.0], [0.0, 0.0, 1.0]]])
     assert phase.classify_extra_feature(W3).tolist() == [1, 2]
     assert phase.classify_extra_feature(W3[0]).item() == 1  # a single [m, n] model
-    with pytest.raises(ValueError, match="W must"):
+    with pytest.raises(ValueError, match="W must be .* with n >= 2 features"):
+        phase.classify_extra_feature(torch.zeros(1, 1))
+    with pytest.raises(ValueError, match=r"W has shape \(2, 1\).*pass W\.T"):  # [features, hidden]
         phase.classify_extra_feature(torch.zeros(2, 1))
     with pytest.raises(ValueError, match="norm_threshold"):
         phase.classify_extra_feature(W, norm_threshold=-1.0)

@@ -155,8 +155,65 @@ def test_bad_train_arguments():
         fit(model, sparsity=0.5, importance=1.0, config=FAST, n_seeds=3)
     with pytest.raises(TypeError, match="config"):
         fit(model, sparsity=0.5, importance=1.0, config={"steps": 3})
-    with pytest.raises(TypeError, match="hook"):
+    with pytest.raises(TypeError, match="hooks must hold callables"):
         fit(model, sparsity=0.5, importance=1.0, config=FAST, hooks=[3])
+    with pytest.raises(TypeError, match=r"hooks must be a list.*\[hook\]"):
+        fit(model, sparsity=0.5, importance=1.0, config=FAST, hooks=lambda step, m, loss: None)
+
+
+TINY = TrainConfig(steps=3, batch_size=8, eval_samples=32)
+GOOD = lambda b: torch.rand(2, b, 5)  # noqa: E731 - a valid source for a 2-instance, 5-feature model
+
+
+@pytest.mark.parametrize(
+    "data, target, err, words",
+    [
+        (lambda b: torch.rand(b, 5), None, ValueError, r"data\(8\) returned shape \(8, 5\): the instance axis is missing"),
+        (lambda b: torch.rand(2, b, 4), None, ValueError, r"\[2, batch, 5\].*data\(8\) returned shape \(2, 8, 4\)"),
+        (lambda b: torch.rand(3, b, 5), None, ValueError, r"data\(8\) returned shape \(3, 8, 5\)"),
+        (lambda b: torch.rand(2, b, 5, 1), None, ValueError, r"returned shape \(2, 8, 5, 1\)"),
+        (lambda b: torch.rand(2, 0, 5), None, ValueError, r"returned shape \(2, 0, 5\)"),
+        (lambda b: torch.rand(2, b, 5).numpy(), None, TypeError, r"returned a NumPy array.*torch\.from_numpy"),
+        (lambda b: torch.rand(2, b, 5).tolist(), None, TypeError, "data must return a float tensor.*type list"),
+        (lambda b: None, None, TypeError, r"data\(8\) returned None"),
+        (lambda b: torch.ones(2, b, 5, dtype=torch.long), None, TypeError, r"torch\.int64 tensor.*torch\.float32"),
+        (lambda b: torch.rand(2, b, 5, dtype=torch.float64), None, TypeError, "torch.float64 tensor"),
+        (lambda b: torch.full((2, b, 5), float("nan")), None, ValueError, "NaN or infinite"),
+        (torch.rand(2, 8, 5), None, TypeError, r"data must be a callable.*data=lambda batch_size: x"),
+        (GOOD, lambda x: x[..., :3], ValueError, r"target must return.*\[2, 8, 5\].*returned shape \(2, 8, 3\)"),
+        (GOOD, lambda x: x.detach().numpy(), TypeError, "target must return.*NumPy array"),
+        (GOOD, lambda x: x * float("inf"), ValueError, "target must return.*NaN or infinite"),
+        (GOOD, "abs", TypeError, "target must be a callable"),
+    ],
+)
+def test_custom_data_and_target_are_checked_before_training(data, target, err, words):
+    """A bad data source or target is refused with a message naming it, before any step:
+    never an IndexError or a bmm shape error from inside torch."""
+    model = ReLUOutputModel(5, 2, n_instances=2)
+    before = model.W.detach().clone()
+    with pytest.raises(err, match=words):
+        fit(model, importance=1.0, config=TINY, data=data, target=target)
+    assert torch.equal(model.W.detach(), before)  # no training step was taken
+    with pytest.raises(err, match=words.replace("(8", "(16").replace(" 8,", " 16,")):
+        evaluate_loss(model, n_samples=16, batch_size=16, data=data, target=target)
+
+
+def test_a_later_batch_of_the_wrong_shape_is_refused():
+    """Only the first batch is checked in full; later ones by a cheap shape comparison."""
+    calls = []
+
+    def source(b):
+        calls.append(b)
+        return torch.rand(2, b, 5) if len(calls) == 1 else torch.rand(2, b, 4)
+
+    with pytest.raises(ValueError, match=r"data\(8\) returned shape \(2, 8, 4\)"):
+        fit(ReLUOutputModel(5, 2, n_instances=2), importance=1.0, config=TINY, data=source)
+    assert len(calls) == 2
+
+
+def test_a_valid_custom_source_trains():
+    res = fit(ReLUOutputModel(5, 2, n_instances=2), importance=1.0, config=TINY, data=GOOD, target=torch.abs)
+    assert res.losses.shape == (2,) and torch.isfinite(res.losses).all()
 
 
 def test_divergence_is_reported():

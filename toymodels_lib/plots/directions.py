@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .._validate import as_float_tensor, check_real
+from .._validate import as_float_tensor, as_weights, check_real
 from .style import STYLE, bare_square, importance_note, is_result, model_title, weights_stack
 
 __all__ = [
@@ -61,14 +61,10 @@ def _spoke_panels(results: Any) -> tuple[list[np.ndarray], list[str], str]:
             f"results must be a TrainResult, a list of TrainResult, or weights [2, n] / [models, 2, n], "
             f"got {type(results).__name__}"
         )
-    w = torch.as_tensor(np.asarray(results.detach().cpu() if isinstance(results, torch.Tensor) else results,
-                                   dtype=np.float32))
+    w = as_weights("results", results.detach().cpu() if isinstance(results, torch.Tensor) else results,
+                   min_dim=2, max_dim=3)
     if w.dim() == 2:
         w = w[None]
-    if w.dim() != 3 or w.shape[-1] == 0:
-        raise ValueError(f"weights must be [2, n] or [models, 2, n], got shape {tuple(w.shape)}")
-    if not torch.isfinite(w).all():
-        raise ValueError("weights must be finite (no NaN or inf)")
     Ws = [w[k].numpy() for k in range(w.shape[0])]
     titles = [f"model {k}" for k in range(w.shape[0])]
     return Ws, titles, f"n = {w.shape[-1]} features in m = {w.shape[-2]} hidden dimensions"
@@ -92,7 +88,9 @@ def plot_feature_spokes(
     """
     Ws, auto_titles, head = _spoke_panels(results)
     if Ws[0].shape[0] != 2:
-        raise ValueError(f"feature spokes need a 2-D hidden space (m = 2), got m = {Ws[0].shape[0]}")
+        raise ValueError(
+            f"results must be models with a 2-D hidden space (m = 2) to draw spokes, got m = {Ws[0].shape[0]}"
+        )
     if titles is not None:
         if isinstance(titles, str) or len(titles) != len(Ws):
             raise ValueError(f"titles must be a list of {len(Ws)} strings (one per panel), got {titles!r}")

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from .. import metrics
 from .._types import Weights
+from .._validate import as_weights
 from .style import (
     FIGSIZE,
     INVERSE_DENSITY_LABEL,
@@ -147,10 +148,12 @@ def plot_polytopes(
     if isinstance(vectors, (torch.Tensor, np.ndarray)) or not isinstance(vectors, Sequence) or not vectors:
         raise TypeError("vectors must be a non-empty list of [m, k] matrices, one per group")
     mats = []
-    for v in vectors:
-        w = v.detach().float().cpu() if isinstance(v, torch.Tensor) else torch.as_tensor(np.asarray(v, dtype=np.float32))
-        if w.dim() != 2 or w.shape[1] < 2:
-            raise ValueError(f"each group must be an [m, k] matrix with k >= 2 features, got shape {tuple(w.shape)}")
+    for c, v in enumerate(vectors):
+        # a group's columns from a larger model: usually fewer features than hidden dimensions
+        w = as_weights(f"vectors[{c}]", v.detach().cpu() if isinstance(v, torch.Tensor) else v,
+                       max_dim=2, allow_expansion=True)
+        if w.shape[1] < 2:
+            raise ValueError(f"vectors[{c}] must be an [m, k] matrix with k >= 2 features, got shape {tuple(w.shape)}")
         mats.append(w)
     for name, seq in (("titles", titles), ("dimensionality", dimensionality)):
         if seq is not None and len(seq) != len(mats):
@@ -160,7 +163,7 @@ def plot_polytopes(
         for c, w in enumerate(mats):
             k = w.shape[1]
             d = 2 if np.linalg.matrix_rank(w.numpy(), tol=0.05 * float(w.norm(dim=0).max())) <= 2 else 3
-            coords = metrics.group_coordinates(w, range(k), d).numpy()
+            coords = metrics.group_coordinates(w, range(k), d, allow_expansion=True).numpy()
             label = titles[c] if titles else f"{k} features in {d} dimensions"
             if dimensionality is not None:
                 di = np.asarray(dimensionality[c], dtype=np.float64)

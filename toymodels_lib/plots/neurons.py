@@ -63,7 +63,7 @@ def plot_neuron_weights(
                         down += w
                 lim = max(lim, up, -down)
             ax.set_ylim(-1.08 * max(lim, 1e-6), 1.08 * max(lim, 1e-6))
-            mono = int(metrics.n_monosemantic(W))
+            mono = int(metrics.n_monosemantic(W, allow_expansion=True))  # a result's own layout
             ax.set_title(f"{model_title(kind, density)}\n{mono}/{m} monosemantic")
             ax.axhline(0, color="gray", lw=0.6)
             ax.set_xticks(range(m))
@@ -123,7 +123,7 @@ def plot_neuron_matrix(
             ax.set_xlabel("feature i")
             if c == 0:
                 ax.set_ylabel("neuron j")
-            top = metrics.neuron_top_feature_fraction(w)
+            top = metrics.neuron_top_feature_fraction(w, allow_expansion=True)
             words = ["mono" if float(top[j]) >= th else "poly" for j in range(m)]
             ax.set_yticks(range(m), [f"{j} {word}" for j, word in enumerate(words)])
             n_mono = int((top >= th).sum())

@@ -8,6 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import torch
 
+from .._validate import as_weights
 from ..models import MODEL_KINDS
 
 __all__ = [
@@ -121,11 +122,11 @@ def model_columns(results: Any) -> list[tuple[str, np.ndarray, float]]:
 
 
 def weights_stack(W: Any, name: str = "W") -> torch.Tensor:
-    """``W`` as a float tensor ``[models, hidden, features]``; a ``ValueError`` naming ``name`` otherwise."""
-    w = W if isinstance(W, torch.Tensor) else torch.as_tensor(np.asarray(W, dtype=np.float32))
-    if w.dim() != 3:
-        raise ValueError(f"{name} must be [models, hidden, features], got shape {tuple(w.shape)}")
-    return w.detach().float().cpu()
+    """``W`` as a float tensor ``[models, hidden, features]`` read by the library's one weight
+    reader (:func:`~toymodels_lib._validate.as_weights`: finite, not empty, no more hidden
+    dimensions than features); a ``ValueError`` or ``TypeError`` naming ``name`` otherwise."""
+    w = as_weights(name, W.detach().cpu() if isinstance(W, torch.Tensor) else W, min_dim=3, max_dim=3)
+    return w
 
 
 def densities(density: Any, n_models: int) -> np.ndarray:

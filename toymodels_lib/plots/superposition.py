@@ -13,7 +13,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from .. import metrics
-from .._validate import as_float_tensor, check_positive_int, check_real
+from .._validate import as_float_tensor, as_weights, check_positive_int, check_real
 from .style import (
     FIGSIZE,
     GRAM_CMAP,
@@ -81,8 +81,9 @@ def plot_superposition_grid(
             if c == 0:
                 ax.set_ylabel(r"$W^\top W$")
             bars = fig.add_subplot(grid[row + 1, c])
-            norms = metrics.feature_norms(W).numpy()
-            sup = metrics.superposition(W).numpy()
+            # a result's weights are [hidden, features] by construction: expansion is real
+            norms = metrics.feature_norms(W, allow_expansion=True).numpy()
+            sup = metrics.superposition(W, allow_expansion=True).numpy()
             y = np.arange(n_features)
             bars.barh(y, norms, color=cmap(norm(np.clip(sup, 0, 1))), height=0.8)
             bars.set_ylim(n_features - 0.5, -0.5)
@@ -114,8 +115,8 @@ def plot_represented_vs_density(
     require_result("result", result)
     density = result.density.mean(-1).numpy()
     order = np.argsort(density)[::-1]
-    rep = metrics.n_represented(result.W, threshold).numpy()[order]
-    anti = metrics.n_antipodal(result.W, cosine, threshold).numpy()[order]
+    rep = metrics.n_represented(result.W, threshold, allow_expansion=True).numpy()[order]
+    anti = metrics.n_antipodal(result.W, cosine, threshold, allow_expansion=True).numpy()[order]
     frob = (result.W**2).sum(dim=(-2, -1)).numpy()[order]
     d = density[order]
     with plt.rc_context(STYLE):
@@ -170,7 +171,7 @@ def plot_capacity_vs_density(
             d = r.density.mean(-1).numpy()
             order = np.argsort(d)[::-1]
             m = r.n_hidden
-            rep = metrics.n_represented(r.W, threshold).numpy()[order] / m
+            rep = metrics.n_represented(r.W, threshold, allow_expansion=True).numpy()[order] / m
             frob = (r.W**2).sum(dim=(-2, -1)).numpy()[order] / m
             label = f"n = {r.n_features}, m = {m}" + importance_note(r.importance[0])
             left.plot(d[order], rep, marker + "-", label=label)
@@ -200,7 +201,7 @@ def plot_one_sparse_response(
     pre-activation dashed, the active feature's thickest; the dotted diagonal is the target
     for feature ``i``. Legend entries give each ``W_j·W_i``.
     """
-    w = as_float_tensor("W", W, min_dim=2, max_dim=2)
+    w = as_weights("W", W, min_dim=2, max_dim=2)
     n = w.shape[1]
     bias = as_float_tensor("b", b, min_dim=1, max_dim=1)
     if bias.shape[0] != n:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._validate import check_choice
+from .._validate import check_choice, check_path
 from ..artifacts import Artifact, load_artifact, save_artifact
 from ..train import TrainConfig
 from .phase import (
@@ -143,7 +143,7 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
 def save(result: PhaseDiagram | Artifact, name: str, folder: str | Path, *, extra: dict[str, Any] | None = None) -> Path:
     """Write a made sweep to ``folder`` under its registered file name."""
     sweep = _sweep(name)
-    path = Path(folder) / sweep.file
+    path = check_path("folder", folder) / sweep.file
     if isinstance(result, PhaseDiagram):
         return result.save(path, name=sweep.name)
     if not isinstance(result, Artifact):
@@ -159,7 +159,7 @@ def save(result: PhaseDiagram | Artifact, name: str, folder: str | Path, *, extr
 def load(name: str, path: str | Path | None = None) -> PhaseDiagram | Artifact:
     """Read a sweep's file (default: the shipped one), insisting on its name and version."""
     sweep = _sweep(name)
-    p = shipped_path(name) if path is None else Path(path)
+    p = shipped_path(name) if path is None else check_path("path", path)
     if sweep.name in _PHASE_FEATURES:
         diagram = PhaseDiagram.load(p)
         if diagram.n_features != _PHASE_FEATURES[sweep.name]:
@@ -177,7 +177,7 @@ def load_or_train(name: str, *, retrain: bool = False, path: str | Path | None =
     sweep = _sweep(name)
     if not isinstance(retrain, bool):
         raise TypeError(f"retrain must be True or False, got {retrain!r}")
-    p = shipped_path(name) if path is None else Path(path)
+    p = shipped_path(name) if path is None else check_path("path", path)
     if not retrain and p.is_file():
         return load(name, p)
     why = "retrain=True" if retrain else f"{p} is missing"

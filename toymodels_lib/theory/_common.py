@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from .._types import ArrayLike, Biases, Probability, Weights
-from .._validate import as_float_tensor, resolve_density
+from .._validate import as_float_tensor, as_weights, resolve_density
 
 
 def density_of(sparsity: Probability | None, density: Probability | None, *, max_dim: int | None = 2) -> torch.Tensor:
@@ -56,10 +56,11 @@ def importance_vector(importance: ArrayLike, n_features: int | None = None) -> t
 
 
 def weights_and_bias(W: Weights, b: Biases | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """``W`` ``[..., m, n]`` and (if given) ``b`` ``[..., n]`` as float64 tensors of matching shapes."""
-    w = as_float_tensor("W", W, min_dim=2, dtype=torch.float64)
-    if w.shape[-1] == 0 or w.shape[-2] == 0:
-        raise ValueError(f"W must have at least one hidden dimension and one feature, got shape {tuple(w.shape)}")
+    """``W`` ``[..., m, n]`` and (if given) ``b`` ``[..., n]`` as float64 tensors of matching shapes.
+
+    ``W`` is read by the library's one weight reader (:func:`~toymodels_lib._validate.as_weights`),
+    which refuses the ``[features, hidden]`` layout of the paper's notebook."""
+    w = as_weights("W", W, dtype=torch.float64)
     if b is None:
         return w, None
     bias = as_float_tensor("b", b, min_dim=1, dtype=torch.float64)

@@ -9,7 +9,7 @@ import torch
 
 from .._loss import importance_weighted_loss
 from .._types import ArrayLike, Biases, Probability, Weights
-from .._validate import check_choice, check_positive_int
+from .._validate import check_choice, check_positive_int, check_seed
 from ._common import density_of, importance_vector, per_feature_density, probability_name, weights_and_bias
 
 __all__ = [
@@ -126,7 +126,7 @@ def k_sparse_loss(
         raise ValueError(f"k must be at most the number of features ({n}), got {k}")
     kind = check_choice("kind", kind, ("relu", "linear"))
     n_samples = check_positive_int("n_samples", n_samples)
-    seed = check_positive_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     act = torch.relu if kind == "relu" else (lambda t: t)
     assert bias is not None
     if k == 0:

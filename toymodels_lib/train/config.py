@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .._validate import check_choice, check_positive_int, check_real
+from .._validate import check_choice, check_positive_int, check_real, check_seed
 
 __all__ = ["TrainConfig", "lr_factor"]
 
@@ -52,7 +52,7 @@ class TrainConfig:
             raise ValueError(
                 f"warmup_steps={self.warmup_steps} must be smaller than steps={self.steps}"
             )
-        check_positive_int("seed", self.seed, minimum=0)
+        check_seed("seed", self.seed)
         if not isinstance(self.device, str) or not (
             self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")
         ):

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
 from .._types import Batch, PerInstance, Probability
@@ -56,6 +57,82 @@ def _check_model(model: Any) -> ToyModel:
     return model
 
 
+def _check_callables(data: Any, target: Any) -> None:
+    """``data`` and ``target``, when given, must be callables (checked before anything runs)."""
+    if data is not None and not callable(data):
+        raise TypeError(
+            "data must be a callable data(batch_size) -> tensor [instances, batch, features] "
+            f"(a FeatureSampler, say), got {_describe(data)}; to train on fixed samples x, "
+            "pass data=lambda batch_size: x"
+        )
+    if target is not None and not callable(target):
+        raise TypeError(
+            f"target must be a callable target(x) -> tensor shaped like x (torch.abs, say), got {_describe(target)}"
+        )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array ({value.dtype}) of shape {value.shape}"
+    if value is None:
+        return "None"
+    return f"an object of type {type(value).__name__}"
+
+
+def _check_tensor(name: str, call: str, value: Any, model: ToyModel, shape: tuple[int, ...] | None) -> None:
+    """Raise if ``value`` (what ``call`` returned) is not a finite float tensor ``[I, batch, n]``
+    (or of exactly ``shape``) on the model's device and in its dtype. Runs on the first batch
+    only: it reads every number once (the finiteness check)."""
+    n_inst, n_feat = model.n_instances, model.n_features
+    expected = (
+        f"[{n_inst}, batch, {n_feat}] (instances, batch, features)" if shape is None
+        else f"of shape {list(shape)}, like its input"
+    )
+    what = f"{name} must return a float tensor {expected}; {call} returned"
+    if not isinstance(value, torch.Tensor):
+        hint = " (convert it with torch.from_numpy(a).float())" if isinstance(value, np.ndarray) else ""
+        raise TypeError(f"{what} {_describe(value)}{hint}")
+    if shape is None:
+        ok = value.dim() == 3 and value.shape[0] == n_inst and value.shape[1] > 0 and value.shape[2] == n_feat
+    else:
+        ok = tuple(value.shape) == shape
+    if not ok:
+        hint = ""
+        if shape is None and value.dim() == 2 and value.shape[-1] == n_feat:
+            hint = f": the instance axis is missing (x.unsqueeze(0).expand({n_inst}, -1, -1) adds it)"
+        raise ValueError(f"{what} shape {tuple(value.shape)}{hint}")
+    if value.dtype != model.W.dtype:
+        raise TypeError(
+            f"{what} a {value.dtype} tensor; the model's weights are {model.W.dtype} (convert with .to({model.W.dtype}))"
+        )
+    if value.device != model.W.device:
+        raise ValueError(
+            f"{what} a tensor on {value.device}; the model is on {model.W.device} (move it with .to({str(model.W.device)!r}))"
+        )
+    if not bool(torch.isfinite(value).all()):
+        raise ValueError(f"{what} {_describe(value)} with NaN or infinite entries")
+
+
+def _check_batch(model: ToyModel, x: Any, batch_size: int, *, first: bool) -> None:
+    """A custom source's batch: fully checked the first time, then by a cheap shape comparison."""
+    if (
+        not first
+        and isinstance(x, torch.Tensor)
+        and x.dim() == 3
+        and x.shape[0] == model.n_instances
+        and x.shape[2] == model.n_features
+    ):
+        return
+    _check_tensor("data", f"data({batch_size})", x, model, None)
+
+
+def _check_target(model: ToyModel, x: torch.Tensor, y: Any) -> None:
+    """What ``target(x)`` returned for the first batch: shaped like ``x``."""
+    _check_tensor("target", f"target(x) for x of shape {tuple(x.shape)}", y, model, tuple(x.shape))
+
+
 @torch.no_grad()
 def evaluate_loss(
     model: ToyModel,
@@ -77,6 +154,7 @@ def evaluate_loss(
     model = _check_model(model)
     n_samples = check_positive_int("n_samples", n_samples)
     batch_size = check_positive_int("batch_size", batch_size)
+    _check_callables(data, target)
     if data is None:
         sp = broadcast_sparsity(model.n_instances, model.n_features, sparsity=sparsity, density=density)
     elif sparsity is not None or density is not None:
@@ -97,7 +175,11 @@ def evaluate_loss(
     while done < n_samples:
         size = min(batch_size, n_samples - done)
         x = sampler(size)
+        if data is not None:
+            _check_batch(model, x, size, first=done == 0)
         y = target(x) if target is not None else x
+        if target is not None and done == 0:
+            _check_target(model, x, y)
         total += importance_weighted_loss(model(x), y, imp) * size
         done += size
     return (total / n_samples).cpu()
@@ -215,9 +297,12 @@ def _fit_impl(
         raise ValueError(
             f"n_seeds={n_seeds} must divide the number of instances ({model.n_instances})"
         )
+    if callable(hooks) or isinstance(hooks, (str, bytes)) or not isinstance(hooks, Sequence):
+        raise TypeError(f"hooks must be a list of callables hook(step, model, losses) (one hook: [hook]), got {hooks!r}")
     for h in hooks:
         if not callable(h):
-            raise TypeError(f"every hook must be callable, got {h!r}")
+            raise TypeError(f"hooks must hold callables hook(step, model, losses), got {h!r} in the list")
+    _check_callables(data, target)
     n_inst, n_feat = model.n_instances, model.n_features
     if data is not None and sparsity is None and density is None:
         sp = torch.full((n_inst, n_feat), float("nan"))
@@ -275,12 +360,16 @@ def _fit_impl(
     for step in range(config.steps):
         lr = config.lr * lr_factor(step, config)
         x = next(batches) if batches is not None else sampler(config.batch_size)
+        if data is not None:  # a custom source: its first batch is checked before any training
+            _check_batch(model, x, config.batch_size, first=step == 0)
         if analytic:
             loss, dW, db = model.analytic_loss_grad(x, imp)
             opt.grad_views[0].copy_(dW)
             opt.grad_views[1].copy_(db)
         else:
             y = target(x) if target is not None else x
+            if target is not None and step == 0:
+                _check_target(model, x, y)
             loss = importance_weighted_loss(model(x), y, imp)
             loss.sum().backward()
             opt.gather_grads()

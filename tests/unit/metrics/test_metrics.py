@@ -102,3 +102,62 @@ def test_bad_thresholds():
         metrics.n_antipodal(torch.eye(2), cosine=0.5)
     with pytest.raises(ValueError, match="one model"):
         metrics.antipodal_pairs(torch.zeros(2, 2, 3))
+
+
+# every public function of metrics that takes weights, with the other arguments it needs
+WEIGHT_FUNCTIONS = {
+    "feature_norms": lambda W, **kw: metrics.feature_norms(W, **kw),
+    "cosine_similarity_matrix": lambda W, **kw: metrics.cosine_similarity_matrix(W, **kw),
+    "interference": lambda W, **kw: metrics.interference(W, **kw),
+    "superposition": lambda W, **kw: metrics.superposition(W, **kw),
+    "dimensions_per_feature": lambda W, **kw: metrics.dimensions_per_feature(W, **kw),
+    "feature_dimensionality": lambda W, **kw: metrics.feature_dimensionality(W, **kw),
+    "n_represented": lambda W, **kw: metrics.n_represented(W, **kw),
+    "n_antipodal": lambda W, **kw: metrics.n_antipodal(W, **kw),
+    "antipodal_pairs": lambda W, **kw: metrics.antipodal_pairs(W, **kw),
+    "basis_alignment": lambda W, **kw: metrics.basis_alignment(W, **kw),
+    "neuron_top_feature_fraction": lambda W, **kw: metrics.neuron_top_feature_fraction(W, **kw),
+    "n_monosemantic": lambda W, **kw: metrics.n_monosemantic(W, **kw),
+    "feature_groups": lambda W, **kw: metrics.feature_groups(W, **kw),
+    "group_coordinates": lambda W, **kw: metrics.group_coordinates(W, [0, 1], 2, **kw),
+    "classify_extra_feature": lambda W, **kw: metrics.classify_extra_feature(W, **kw),
+    "regular_simplex_error": lambda W, **kw: metrics.regular_simplex_error(W, **kw),
+}
+assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope"} == set(metrics.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHT_FUNCTIONS))
+def test_weights_in_the_papers_layout_are_refused(name):
+    """[features, hidden] (the paper notebook's layout) has more rows than columns: a clear error."""
+    fn = WEIGHT_FUNCTIONS[name]
+    W = torch.randn(3, 8, generator=torch.Generator().manual_seed(1))  # [hidden, features]
+    fn(W)  # the library's layout works
+    fn(torch.randn(4, 4))  # square weights are a toy model too
+    with pytest.raises(ValueError) as info:
+        fn(W.T)
+    msg = str(info.value)
+    assert "W has shape (8, 3)" in msg and "[hidden, features]" in msg and "pass W.T" in msg
+    assert "allow_expansion=True" in msg
+    # a model that really expands says so, and gets the same numbers as for the columns it holds
+    fn(W.T, allow_expansion=True)
+    with pytest.raises(TypeError, match="allow_expansion must be True or False"):
+        fn(W, allow_expansion="yes")
+
+
+def test_a_stack_in_the_papers_layout_is_refused_with_transpose_advice():
+    W = torch.randn(4, 3, 8)
+    assert metrics.n_represented(W).shape == (4,)
+    with pytest.raises(ValueError, match=r"\[instances, hidden, features\].*W\.transpose\(-1, -2\)"):
+        metrics.n_represented(W.transpose(-1, -2))
+    with pytest.raises(ValueError, match=r"W\.transpose\(-1, -2\)"):
+        metrics.find_polytope(W.transpose(-1, -2), 2, 1)
+    with pytest.raises(ValueError, match=r"pass W\.T"):
+        metrics.angular_gaps(torch.randn(5, 2))
+
+
+def test_expansion_gives_the_columns_own_numbers():
+    """allow_expansion only lifts the layout check: the numbers are those of the columns given."""
+    W = torch.randn(6, 2, generator=torch.Generator().manual_seed(2))  # 2 features, 6 neurons
+    assert torch.allclose(metrics.feature_norms(W, allow_expansion=True), W.norm(dim=0))
+    frac = metrics.neuron_top_feature_fraction(W, allow_expansion=True)
+    assert frac.shape == (6,) and torch.allclose(frac, (W**2).amax(1) / (W**2).sum(1))

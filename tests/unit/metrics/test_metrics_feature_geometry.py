@@ -102,4 +102,10 @@ def test_regular_simplex_error():
     assert float(metrics.regular_simplex_error(bent)) > 0.1
     assert metrics.regular_simplex_error(torch.stack([tri, bent])).shape == (2,)
     with pytest.raises(ValueError, match="at least 2 features"):
-        metrics.regular_simplex_error(torch.ones(2, 1))
+        metrics.regular_simplex_error(torch.ones(2, 1), allow_expansion=True)
+    # a triangle taken from a 5-dimensional model: three columns in five rows
+    group = torch.zeros(5, 3)
+    group[1:3] = tri
+    assert float(metrics.regular_simplex_error(group, allow_expansion=True)) < 1e-6
+    with pytest.raises(ValueError, match=r"pass W\.T; if the model really has more hidden"):
+        metrics.regular_simplex_error(group)

@@ -53,8 +53,13 @@ def test_spokes_from_list_and_raw_weights(five_in_two):
 def test_spokes_bad_input(five_in_two):
     with pytest.raises(ValueError, match="m = 2"):
         plots.plot_feature_spokes(torch.randn(3, 5))
-    with pytest.raises(ValueError, match="weights must be"):
+    with pytest.raises(ValueError, match="results must have 2 to 3 dimensions"):
         plots.plot_feature_spokes(torch.randn(5))
+    # five features in two dimensions in the paper notebook's layout, [features, hidden]
+    with pytest.raises(ValueError, match=r"results has shape \(5, 2\).*\[hidden, features\].*pass results\.T"):
+        plots.plot_feature_spokes(torch.randn(5, 2))
+    with pytest.raises(ValueError, match=r"results has shape \(3, 5, 2\).*transpose\(-1, -2\)"):
+        plots.plot_feature_spokes(torch.randn(3, 5, 2))
     with pytest.raises(TypeError, match="results must be"):
         plots.plot_feature_spokes("W")
     with pytest.raises(TypeError, match="results must be"):

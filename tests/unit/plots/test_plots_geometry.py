@@ -70,3 +70,28 @@ def test_polytope_benefit_plot():
         plots.plot_polytope_benefit([0.5, 1.0], {"digon": [1.0, 1.0]})
     with pytest.raises(TypeError, match="non-empty dict"):
         plots.plot_polytope_benefit(inv, {})
+
+
+# every plot that takes raw weights: the argument's name and a call; the weights given are
+# [models, hidden, features] (2 models with 2 hidden dimensions and 3 features)
+RAW_WEIGHT_PLOTS = {
+    "plot_dimensions_per_feature": ("W", lambda W: plots.plot_dimensions_per_feature(W, density=[1.0, 0.1])),
+    "plot_feature_dimensionality": ("W", lambda W: plots.plot_feature_dimensionality(W, density=[1.0, 0.1])),
+    "plot_dimensionality_histogram": ("W", lambda W: plots.plot_dimensionality_histogram(W)),
+    "plot_feature_directions": ("Ws", lambda W: plots.plot_feature_directions(W, ["a", "b"])),
+    "plot_feature_spokes": ("results", lambda W: plots.plot_feature_spokes(W)),
+    "plot_one_sparse_response": ("W", lambda W: plots.plot_one_sparse_response(W[0], torch.zeros(W.shape[-1]))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RAW_WEIGHT_PLOTS))
+def test_raw_weight_plots_refuse_the_papers_layout(name):
+    """Weights as [features, hidden] (the paper notebook's layout) are refused, not drawn transposed."""
+    arg, call = RAW_WEIGHT_PLOTS[name]
+    W = torch.tensor([[1.0, -1.0, 0.0], [0.0, 0.0, 1.0]])  # an antipodal pair and a dedicated feature
+    W = torch.stack([W, 0.8 * W])  # [2 models, 2 hidden, 3 features]
+    plt.close(call(W))  # the library's layout draws
+    with pytest.raises(ValueError) as info:
+        call(W.transpose(-1, -2))
+    msg = str(info.value)
+    assert f"{arg} has shape" in msg and "hidden, features]" in msg and f"pass {arg}." in msg, msg

@@ -101,3 +101,21 @@ def test_plot_neuron_matrix_bad_input():
         plots.plot_neuron_matrix({"a": torch.eye(3), "b": torch.eye(2)})
     with pytest.raises(ValueError, match=r"layers\['a'\]"):
         plots.plot_neuron_matrix({"a": torch.zeros(2, 3, 4)})
+
+
+def test_a_result_with_more_neurons_than_features_is_drawn():
+    """A result's weights are [hidden, features] by construction: a model that expands (two
+    features, four neurons, as in the absolute-value task) is drawn, not refused as transposed."""
+
+    class Expanding(tm.HiddenReLUModel):
+        def __init__(self):
+            super().__init__(2, 4, n_instances=1, allow_expansion=True)
+
+    res = tm.fit(Expanding(), sparsity=0.0, config=tm.TrainConfig(steps=3, batch_size=16, eval_samples=64))
+    fig = plots.plot_neuron_weights(res)
+    panels = [ax for ax in fig.axes if ax.get_xlabel() == "neuron"]
+    assert len(panels[0].get_xticks()) == 4 and "monosemantic" in panels[0].get_title()
+    plt.close(fig)
+    fig = plots.plot_superposition_grid(res)
+    assert "m = 4 hidden dimensions" in fig._suptitle.get_text()
+    plt.close(fig)

@@ -134,6 +134,11 @@ def test_bad_input():
         tm.linear_loss_split(torch.ones(5), 1.0, sparsity=0.5)
     with pytest.raises(TypeError, match="W"):
         tm.linear_loss_split("W", 1.0, sparsity=0.5)
+    # the paper notebook's [features, hidden] layout is refused, not read as 2 features in 5 dimensions
+    with pytest.raises(ValueError, match=r"W has shape \(5, 2\).*pass W\.T"):
+        tm.linear_loss_split(W.T, 1.0, sparsity=0.5)
+    with pytest.raises(ValueError, match=r"W has shape \(5, 2\).*pass W\.T"):
+        tm.k_sparse_loss(W.T, torch.zeros(2), 1.0, 1)
     with pytest.raises(ValueError, match="n_features"):
         tm.k_active_probabilities(0, sparsity=0.5)
     with pytest.raises(TypeError, match="n_features"):
