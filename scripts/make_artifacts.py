@@ -9,7 +9,10 @@ This script remakes each file from its registered settings and seed, through the
 
 - ``phase_2in1``, ``phase_3in2`` (chapter 5): a 10 × 10 grid of relative importance
   (0.1–10) and density (1–0.01) × 10 seeds of ReLU-output models, one batched run each
-  (Adam, lr 1e-2, cosine decay, 1,500 steps of 512, seed 0). About a minute each.
+  (Adam, lr 1e-2, cosine decay, 1,500 steps of 512, seed 0). About ten minutes each.
+- ``phase_theory`` (chapter 5): the optimised candidates of both phase problems on the same
+  grid (the 3-in-2 triangle among them) and along r = 1; no training, nothing random.
+  About one to two minutes.
 - ``uniform_geometry`` (chapter 6): n = 400 features in m = 30 dimensions, uniform
   importance, 24 densities with ``1/(1 − S)`` from 1 to 100 (4,000 steps of 256, Adam,
   lr 1e-2 with cosine decay, biases started at the feature mean, seed 0); weights stored
@@ -28,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from toymodels_lib import sweeps
@@ -40,6 +44,11 @@ def _summary(result: sweeps.PhaseDiagram | sweeps.Artifact) -> None:
             f"  agreement with the closed form: majority {result.agreement('majority'):.0%}, "
             f"lowest-loss seed {result.agreement('best'):.0%}"
         )
+        return
+    if result.name == "phase_theory":
+        for n in (2, 3):
+            counts = np.bincount(sweeps.optimised_phase(result, n).reshape(-1), minlength=3)
+            print(f"  {n} features: cells per phase of the extra feature {counts.tolist()}")
         return
     W = torch.from_numpy(result["W"].astype("float32"))
     print(f"  {'1/(1-S)':>8} {'D*':>6} {'sum D_i':>8}")

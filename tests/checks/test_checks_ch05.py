@@ -59,3 +59,19 @@ def test_boundary_check():
         checks.check_antipodal_boundary(lambda r: 4 / (5 + 2 * r))
     with pytest.raises(TypeError):
         checks.check_antipodal_boundary(0.5)
+
+
+def test_phase_predictions_check():
+    checks.check_phase_predictions(lambda: [0, 1, 1, 2])
+    checks.check_phase_predictions(lambda: torch.tensor([0, 1, 1, 2]))
+    # the unit-norm closed forms put (r = 0.5, p = 0.46) just above their boundary 0.444
+    with pytest.raises(AssertionError, match="unit-norm closed forms"):
+        checks.check_phase_predictions(lambda: [0, 1, 0, 2])
+    with pytest.raises(AssertionError, match="point 4"):
+        checks.check_phase_predictions(lambda: [0, 1, 1, 1])
+    with pytest.raises(AssertionError, match="4 phase codes"):
+        checks.check_phase_predictions(lambda: [0, 1, 1])
+    with pytest.raises(AssertionError, match="4 phase codes"):
+        checks.check_phase_predictions(lambda: [0.0, 1.0, 1.5, 2.0])
+    with pytest.raises(AssertionError, match="raised"):
+        checks.check_phase_predictions(lambda: 1 / 0)

@@ -142,3 +142,77 @@ def test_plot_phase_diagram():
         plots.plot_phase_diagram(t[:, :2], r, p)
     with pytest.raises(ValueError, match="codes"):
         plots.plot_phase_diagram(t + 3, r, p)
+
+
+def test_expected_losses_rank_seeds_by_the_exact_loss():
+    d = _small()
+    exact = d.expected_losses(n_grid=64)
+    assert exact.shape == d.losses.shape and (exact > 0).all()
+    # the same number as the theory's integral for one model, and close to the sampled loss
+    i, j, s = 1, 0, 2
+    one = tm.theory.two_in_one_expected_loss(
+        torch.as_tensor(d.W[i, j, s], dtype=torch.float64), torch.as_tensor(d.b[i, j, s], dtype=torch.float64),
+        float(d.relative_importance[j]), density=float(d.density[i]), n_grid=64)
+    assert exact[i, j, s] == pytest.approx(float(one), rel=1e-12)
+    assert np.allclose(exact[0], d.losses[0], rtol=0.15)  # dense row: 1,024 samples are enough there
+    e = d.ranked_by_expected_loss(n_grid=64)
+    assert np.array_equal(e.losses, exact) and np.array_equal(e.W, d.W)
+    assert "expected" in e.config["losses"] and "losses" not in d.config
+    assert np.array_equal(e.phase("best"), np.take_along_axis(d.classes, exact.argmin(-1)[..., None], -1)[..., 0])
+    # agreement against any map of the grid's shape
+    assert e.agreement("best", against=e.phase("best")) == 1.0
+    with pytest.raises(ValueError, match="same shape"):
+        e.agreement(against=np.zeros((2, 2)))
+
+
+def test_expected_losses_of_a_three_in_two_diagram():
+    cfg = tm.TrainConfig(steps=40, batch_size=128, seed=0, eval_samples=4096)
+    d = phase.train_phase_diagram(3, relative_importance=[1.0], density=[0.6], n_seeds=2, config=cfg)
+    exact = d.expected_losses(n_grid=32)
+    assert exact.shape == (1, 1, 2)
+    assert np.allclose(exact, d.losses, rtol=0.1)
+
+
+def test_make_phase_theory_and_optimised_phase():
+    art = phase.make_phase_theory(2, line_densities=2, steps=30, quadrature=6)
+    r, p = phase.phase_grid(2, 2)
+    assert np.allclose(art["relative_importance"], r) and np.allclose(art["density"], p)
+    assert art["two_in_one_losses"].shape == (2, 2, 3) and art["three_in_two_losses"].shape == (2, 2, 5)
+    assert art["three_in_two_W"].shape == (2, 2, 2, 3) and art["line_losses"].shape == (2, 5)
+    assert art.config["three_in_two_candidates"][-1] == tm.theory.THREE_IN_TWO_TRIANGLE
+    two, three = phase.optimised_phase(art, 2), phase.optimised_phase(art, 3, where="grid")
+    assert two.shape == (2, 2) and three.shape == (2, 2)
+    # the dense corners: r = 0.1 drops the extra feature, r = 10 gives it the dimension
+    assert two[0].tolist() == [0, 2] and three[0].tolist() == [0, 2]
+    assert phase.optimised_phase(art, 3, where="line").shape == (2,)
+    with pytest.raises(ValueError, match="n_features"):
+        phase.optimised_phase(art, 2, where="line")
+    with pytest.raises(ValueError, match="where"):
+        phase.optimised_phase(art, 3, where="everywhere")
+
+
+def test_phase_theory_is_registered_and_shipped():
+    from toymodels_lib import sweeps
+
+    assert sweeps.SWEEPS["phase_theory"].chapter == 5
+    art = sweeps.load("phase_theory")
+    assert art.version == phase.PHASE_THEORY["version"]
+    r, p = phase.phase_grid()
+    assert np.allclose(art["relative_importance"], r) and np.allclose(art["density"], p)
+    with pytest.raises(TypeError, match="unknown settings"):
+        sweeps.make("phase_theory", n_seeds=3)
+
+
+def test_plot_phase_diagram_wraps_panels():
+    import matplotlib.pyplot as plt
+
+    from toymodels_lib import plots
+
+    r, p = phase.phase_grid(4, 3)
+    t = phase.theory_phase(2, r, density=p).numpy()
+    fig = plots.plot_phase_diagram({"a": t, "b": t, "c": t}, r, p, ncols=2)
+    assert len(fig.axes) == 3  # two rows of two, the empty slot removed
+    assert fig.axes[2].get_position().y0 < fig.axes[0].get_position().y0
+    plt.close(fig)
+    with pytest.raises(TypeError, match="ncols"):
+        plots.plot_phase_diagram(t, r, p, ncols=1.5)

@@ -13,9 +13,11 @@ from ._common import compare as _compare
 from ._common import passed as _passed
 
 __all__ = [
+    "PREDICTION_POINTS",
     "check_antipodal_boundary",
     "check_candidate_losses",
     "check_classify_extra_feature",
+    "check_phase_predictions",
 ]
 
 _CASES = [(0.2, 0.1), (0.5, 0.8), (1.0, 4 / 7), (3.0, 0.05), (10.0, 1.0)]
@@ -119,3 +121,36 @@ def check_antipodal_boundary(fn: Callable[[float], float]) -> None:
             },
         )
     _passed("check_antipodal_boundary", len(rs))
+
+
+PREDICTION_POINTS: tuple[tuple[float, float], ...] = ((0.5, 0.8), (3.0, 0.05), (0.5, 0.46), (3.0, 0.7))
+"""The ``(r, density)`` points of the predict-then-run exercise (2-in-1 problem)."""
+
+
+def check_phase_predictions(fn: Callable[[], object]) -> None:
+    """Exercise (predict, then run): ``fn()`` returns the predicted phase codes of the extra feature
+    (0 not learned, 1 superposition, 2 dedicated) of the best 2-in-1 model at the four
+    :data:`PREDICTION_POINTS`, as a list or tensor of four integers.
+
+    The answer is the phase of the lowest-loss solution, found by optimising every candidate's
+    norms and biases (what training finds), not the phase of the unit-norm closed forms.
+    """
+    out = _call(lambda: torch.as_tensor(fn()), "your predictions")
+    if out.numel() != len(PREDICTION_POINTS) or out.is_floating_point() and not torch.equal(out, out.round()):
+        raise AssertionError(
+            f"expected {len(PREDICTION_POINTS)} phase codes (integers 0, 1 or 2), one per point, got {out.tolist()}"
+        )
+    got = [int(v) for v in out.reshape(-1)]
+    r = torch.tensor([a for a, _ in PREDICTION_POINTS], dtype=torch.float64)
+    p = torch.tensor([b for _, b in PREDICTION_POINTS], dtype=torch.float64)
+    best = classify_extra_feature(theory.two_in_one_optimised_losses(r, density=p)["best_W"]).tolist()
+    closed = theory.two_in_one_phase(r, density=p).tolist()
+    for k, ((rk, pk), g, e, c) in enumerate(zip(PREDICTION_POINTS, got, best, closed, strict=True), 1):
+        if g != e:
+            msg = (f"point {k} (r={rk:g}, density={pk:g}): the best model's extra feature is "
+                   f"{theory.PHASE_NAMES[e]} ({e}), you predicted {g}")
+            if g == c:
+                msg += (". That is what the unit-norm closed forms say; the optimised candidates "
+                        "(shrunk weights, a small bias) move the boundary")
+            raise AssertionError(msg)
+    _passed("check_phase_predictions", len(PREDICTION_POINTS))

@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .._validate import as_float_tensor, check_real
+from .._validate import as_float_tensor, check_positive_int, check_real
 from .style import FIGSIZE, STYLE, SUPERPOSITION_CMAP, density_axis
 
 __all__ = ["PHASE_COLORS", "plot_candidate_losses", "plot_phase_diagram"]
@@ -39,15 +39,17 @@ def plot_phase_diagram(
     boundary: Any = None,
     fractions: Any = None,
     title: str | None = None,
+    ncols: int | None = None,
 ) -> Figure:
-    """Phase diagrams of the extra feature, side by side, on log axes.
+    """Phase diagrams of the extra feature, side by side (``ncols`` per row, wrapping), on log axes.
 
     ``maps``: a phase map ``[P, R]`` (codes 0 not learned, 1 superposition, 2 dedicated) or
     a dict ``panel title -> map``; rows follow ``density`` ``[P]``, columns
     ``relative_importance`` ``[R]``. ``boundary``: optional ``(r, p)`` curve (or a dict
     ``label -> (r, p)``) drawn on every panel. ``fractions``: optional dict ``panel title ->
     [P, R]`` array in [0, 1]; cells are shaded by it (say, the fraction of kept seeds that
-    agree with the cell's phase).
+    agree with the cell's phase). ``ncols``: panels per row (default: all in one row); more
+    panels wrap onto further rows rather than shrink.
     """
     if not isinstance(maps, dict):
         maps = {"phase": maps}
@@ -71,19 +73,21 @@ def plot_phase_diagram(
     fractions = fractions or {}
     cmap = ListedColormap(PHASE_COLORS)
     re, pe = _log_edges(r), _log_edges(p)
+    ncols = len(arrays) if ncols is None else check_positive_int("ncols", ncols)
+    ncols = min(ncols, len(arrays))
+    nrows = -(-len(arrays) // ncols)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
-            1, len(arrays), figsize=(3.4 * len(arrays) + 0.4, 3.6), layout="constrained", squeeze=False
+            nrows, ncols, figsize=(3.4 * ncols + 0.4, 3.3 * nrows + 0.3), layout="constrained", squeeze=False
         )
-        for ax, (name, a) in zip(axes[0], arrays.items(), strict=True):
+        for ax in axes.flat[len(arrays):]:
+            ax.remove()
+        for ax, (name, a) in zip(axes.flat, arrays.items(), strict=False):
             rgba = cmap(a / 2.0)
             if name in fractions:
                 f = np.clip(np.asarray(fractions[name], dtype=float), 0, 1)
                 rgba[..., :3] = 1 - (1 - rgba[..., :3]) * (0.35 + 0.65 * f[..., None])
-            ax.pcolormesh(re, pe, rgba[..., 0], shading="flat", alpha=0)  # set log-cell geometry
-            for i in range(p.size):
-                for j in range(r.size):
-                    ax.fill_between([re[j], re[j + 1]], pe[i], pe[i + 1], color=rgba[i, j], lw=0)
+            ax.pcolormesh(re, pe, rgba, shading="flat", lw=0, rasterized=True)  # one RGBA colour per cell
             for k, (label, (cr, cp)) in enumerate(curves.items()):
                 ax.plot(np.asarray(cr), np.asarray(cp), color="black", lw=1.4, ls=("-", "--", ":")[k % 3], label=label)
             ax.set_xscale("log")

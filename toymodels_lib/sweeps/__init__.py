@@ -11,6 +11,7 @@ name                  chapter  what
 ====================  =======  ==================================================
 ``phase_2in1``        5        2 features in 1 dimension over a 10 × 10 (r, p) grid
 ``phase_3in2``        5        3 features in 2 dimensions over the same grid
+``phase_theory``      5        the optimised candidates of both problems on that grid
 ``uniform_geometry``  6        n = 400, m = 30, uniform importance, 24 densities
 ====================  =======  ==================================================
 """
@@ -30,8 +31,11 @@ from .phase import (
     PHASE_ARTIFACT_VERSION,
     PHASE_NAMES,
     PHASE_SWEEP,
+    PHASE_THEORY,
     PhaseDiagram,
     classify_extra_feature,
+    make_phase_theory,
+    optimised_phase,
     phase_agreement,
     phase_grid,
     phase_importance,
@@ -45,6 +49,7 @@ __all__ = [
     "PHASE_ARTIFACT_VERSION",
     "PHASE_NAMES",
     "PHASE_SWEEP",
+    "PHASE_THEORY",
     "SHIPPED",
     "SWEEPS",
     "UNIFORM_GEOMETRY",
@@ -54,7 +59,9 @@ __all__ = [
     "load",
     "load_or_train",
     "make",
+    "make_phase_theory",
     "make_uniform_geometry",
+    "optimised_phase",
     "phase_agreement",
     "phase_grid",
     "phase_importance",
@@ -84,11 +91,15 @@ class Sweep:
 SWEEPS: dict[str, Sweep] = {
     "phase_2in1": Sweep(
         "phase_2in1", PHASE_ARTIFACT_VERSION, f"phase_2in1_v{PHASE_ARTIFACT_VERSION}.npz", 5,
-        "2 features in 1 dimension, 10 x 10 (r, p) grid x 10 seeds", 1.0,
+        "2 features in 1 dimension, 10 x 10 (r, p) grid x 10 seeds", 10.0,
     ),
     "phase_3in2": Sweep(
         "phase_3in2", PHASE_ARTIFACT_VERSION, f"phase_3in2_v{PHASE_ARTIFACT_VERSION}.npz", 5,
-        "3 features in 2 dimensions, 10 x 10 (r, p) grid x 10 seeds", 1.5,
+        "3 features in 2 dimensions, 10 x 10 (r, p) grid x 10 seeds", 10.0,
+    ),
+    "phase_theory": Sweep(
+        PHASE_THEORY["name"], PHASE_THEORY["version"], PHASE_THEORY["file"], 5,
+        "optimised 2-in-1 and 3-in-2 candidates (the triangle among them), 10 x 10 grid", 3.0,
     ),
     "uniform_geometry": Sweep(
         UNIFORM_GEOMETRY["name"], UNIFORM_GEOMETRY["version"], UNIFORM_GEOMETRY["file"], 6,
@@ -113,7 +124,10 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
     """Train a sweep from its registered settings (``overrides`` change them, for quick trials).
 
     Phase sweeps accept ``n_grid``, ``n_seeds``, ``steps``, ``batch_size``, ``lr``, ``seed``;
-    the uniform sweep the keyword arguments of :func:`make_uniform_geometry`.
+    ``phase_theory`` (no training, nothing random) ``n_grid``, ``steps`` (optimiser
+    iterations), ``quadrature``, ``line_relative_importance``, ``line_densities`` (a
+    ``seed`` is accepted and ignored); the uniform sweep the keyword arguments of
+    :func:`make_uniform_geometry`.
     """
     sweep = _sweep(name)
     if sweep.name in _PHASE_FEATURES:
@@ -131,6 +145,15 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
             _PHASE_FEATURES[sweep.name], relative_importance=r, density=p,
             n_seeds=settings["n_seeds"], config=config,
         )
+    if sweep.name == "phase_theory":
+        settings = {k: PHASE_THEORY[k] for k in ("line_relative_importance", "line_densities", "steps")}
+        settings["quadrature"] = PHASE_THEORY["n_grid"]
+        overrides.pop("seed", None)
+        unknown = set(overrides) - set(settings) - {"n_grid"}
+        if unknown:
+            raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(settings) + ['n_grid']}")
+        settings.update(overrides)
+        return make_phase_theory(**settings)
     spec = UNIFORM_GEOMETRY
     kwargs: dict[str, Any] = {
         "steps": spec["steps"], "batch_size": spec["batch_size"], "lr": spec["lr"],

@@ -29,17 +29,30 @@ import numpy as np
 import torch
 
 from .._validate import as_float_tensor, check_choice, check_density, check_positive_int, check_real
-from ..artifacts import load_artifact, save_artifact
+from ..artifacts import Artifact, load_artifact, save_artifact
 from ..metrics import classify_extra_feature
-from ..theory import PHASE_NAMES, three_in_two_phase, two_in_one_phase
+from ..theory import (
+    PHASE_NAMES,
+    THREE_IN_TWO_CANDIDATES,
+    THREE_IN_TWO_TRIANGLE,
+    three_in_two_expected_loss,
+    three_in_two_optimised_losses,
+    three_in_two_phase,
+    two_in_one_expected_loss,
+    two_in_one_optimised_losses,
+    two_in_one_phase,
+)
 from ..train import TrainConfig, train_models
 
 __all__ = [
     "PHASE_ARTIFACT_VERSION",
     "PHASE_SWEEP",
     "PHASE_NAMES",
+    "PHASE_THEORY",
     "PhaseDiagram",
     "classify_extra_feature",
+    "make_phase_theory",
+    "optimised_phase",
     "phase_agreement",
     "phase_grid",
     "phase_importance",
@@ -184,9 +197,46 @@ class PhaseDiagram:
         """Closed-form phase on the same grid, ``[P, R]``."""
         return theory_phase(self.n_features, self.relative_importance, density=self.density).numpy()
 
-    def agreement(self, rule: str = "majority", drop_worst: int = 1) -> float:
-        """Fraction of grid points where the empirical phase equals the closed form."""
-        return phase_agreement(self.phase(rule, drop_worst), self.theory())
+    def agreement(self, rule: str = "majority", drop_worst: int = 1, *, against: Any = None) -> float:
+        """Fraction of grid points where the empirical phase equals the closed form (or ``against``, a ``[P, R]`` map)."""
+        return phase_agreement(self.phase(rule, drop_worst), self.theory() if against is None else against)
+
+    def expected_losses(self, n_grid: int = 64) -> np.ndarray:
+        """Every model's expected loss ``[P, R, seeds]``, computed (almost) exactly rather than sampled.
+
+        :func:`~toymodels_lib.theory.two_in_one_expected_loss` or
+        :func:`~toymodels_lib.theory.three_in_two_expected_loss` (relative error about
+        ``1e-5`` at the default ``n_grid``), so that the lowest-loss seed is picked by a loss
+        precise enough to rank seeds whose sampled losses differ by less than their noise.
+        """
+        fn = {2: two_in_one_expected_loss, 3: three_in_two_expected_loss}.get(self.n_features)
+        if fn is None or self.n_hidden != self.n_features - 1:
+            raise ValueError(f"expected losses exist for 2-in-1 and 3-in-2 diagrams, not {self.n_features} in {self.n_hidden}")
+        P, R, S = self.losses.shape
+        W = torch.as_tensor(self.W, dtype=torch.float64).reshape(P * R * S, *self.W.shape[-2:])
+        b = torch.as_tensor(self.b, dtype=torch.float64).reshape(P * R * S, -1)
+        r = torch.as_tensor(self.relative_importance, dtype=torch.float64)[None, :, None].expand(P, R, S).reshape(-1)
+        p = torch.as_tensor(self.density, dtype=torch.float64)[:, None, None].expand(P, R, S).reshape(-1)
+        # Small blocks of models stay in cache (several times faster than all at once), and one
+        # thread does them: on a busy CPU, threads fighting over these small blocks cost 10x.
+        chunk, threads = 50, torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            with torch.no_grad():
+                out = [fn(W[k : k + chunk], b[k : k + chunk], r[k : k + chunk], density=p[k : k + chunk], n_grid=n_grid)
+                       for k in range(0, W.shape[0], chunk)]
+        finally:
+            torch.set_num_threads(threads)
+        return torch.cat(out).reshape(P, R, S).numpy()
+
+    def ranked_by_expected_loss(self, n_grid: int = 64) -> "PhaseDiagram":
+        """The same models with ``losses`` replaced by :meth:`expected_losses` (used to pick and drop seeds)."""
+        config = dict(self.config, losses=f"expected (n_grid={n_grid})")
+        return PhaseDiagram(
+            n_features=self.n_features, n_hidden=self.n_hidden, relative_importance=self.relative_importance,
+            density=self.density, W=self.W, b=self.b, losses=self.expected_losses(n_grid), config=config,
+            seconds=self.seconds, thresholds=dict(self.thresholds),
+        )
 
     # ------------------------------------------------------------------ artifacts
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -285,3 +335,94 @@ def train_phase_diagram(
         config=asdict(config),
         seconds=seconds,
     )
+
+
+PHASE_THEORY: dict[str, Any] = {
+    "name": "phase_theory",
+    "version": 1,
+    "file": "phase_theory_v1.npz",
+    "line_relative_importance": 1.0,
+    "line_densities": 29,
+    "steps": 300,
+    "n_grid": 16,
+}
+"""The shipped optimised-candidate maps of chapter 5: file name and settings. The grid is
+:func:`phase_grid`'s; the "line" is ``r = 1`` at densities log-spaced from 1 to 0.1."""
+
+
+def make_phase_theory(
+    n_grid: int = 10,
+    *,
+    line_relative_importance: float = 1.0,
+    line_densities: int = 29,
+    steps: int = 300,
+    quadrature: int = 16,
+) -> Artifact:
+    """The optimised candidates of both phase problems over the ``n_grid × n_grid`` grid (chapter 5).
+
+    For every cell: the 2-in-1 losses (``ignore``, ``dedicate``, optimised ``antipodal``;
+    :func:`~toymodels_lib.theory.two_in_one_optimised_losses`) and the 3-in-2 losses of the
+    four axis-aligned candidates (pairs optimised) and the triangle
+    (:func:`~toymodels_lib.theory.three_in_two_optimised_losses`), with the weights of the
+    lowest-loss candidate (classify them with :func:`optimised_phase`). Also the 3-in-2
+    losses along ``r = line_relative_importance`` at ``line_densities`` densities from 1 to
+    0.1. Takes a minute or two on a 2-core CPU, too long for the chapter, so it ships.
+    """
+    n_grid = check_positive_int("n_grid", n_grid, minimum=2)
+    line_densities = check_positive_int("line_densities", line_densities, minimum=2)
+    r, p = phase_grid(n_grid, n_grid)
+    R = torch.as_tensor(r, dtype=torch.float64)[None, :]
+    P = torch.as_tensor(p, dtype=torch.float64)[:, None]
+    start = time.perf_counter()
+    two = two_in_one_optimised_losses(R, density=P, steps=steps, n_grid=8 * quadrature)
+    three = three_in_two_optimised_losses(R, density=P, steps=steps, n_grid=quadrature)
+    line_p = np.geomspace(1.0, 0.1, line_densities)
+    line = three_in_two_optimised_losses(
+        float(line_relative_importance), density=torch.as_tensor(line_p), steps=steps, n_grid=quadrature
+    )
+    names3 = [*THREE_IN_TWO_CANDIDATES, THREE_IN_TWO_TRIANGLE]
+    arrays = {
+        "relative_importance": r,
+        "density": p,
+        "two_in_one_losses": torch.stack([two[k] for k in ("ignore", "dedicate", "antipodal")], -1).numpy(),
+        "two_in_one_W": two["best_W"].numpy(),
+        "two_in_one_b": two["best_b"].numpy(),
+        "two_in_one_antipodal_params": two["antipodal_params"].numpy(),
+        "three_in_two_losses": torch.stack([three[k] for k in names3], -1).numpy(),
+        "three_in_two_W": three["best_W"].numpy(),
+        "three_in_two_b": three["best_b"].numpy(),
+        "three_in_two_triangle_params": three["triangle_params"].numpy(),
+        "line_density": line_p,
+        "line_losses": torch.stack([line[k] for k in names3], -1).numpy(),
+        "line_W": line["best_W"].numpy(),
+        "line_b": line["best_b"].numpy(),
+        "line_triangle_params": line["triangle_params"].numpy(),
+    }
+    config = {
+        "n_grid": n_grid,
+        "two_in_one_candidates": ["ignore", "dedicate", "antipodal"],
+        "three_in_two_candidates": names3,
+        "line_relative_importance": float(line_relative_importance),
+        "steps": steps,
+        "quadrature": quadrature,
+    }
+    return Artifact(
+        name=PHASE_THEORY["name"], version=PHASE_THEORY["version"], seed=0, config=config, arrays=arrays,
+        meta={"extra": {"seconds": time.perf_counter() - start}},
+    )
+
+
+def optimised_phase(theory: Artifact, n_features: int, *, where: str = "grid") -> np.ndarray:
+    """Phase code of the extra feature in the lowest-loss optimised candidate of ``theory`` (a ``phase_theory`` artifact).
+
+    ``n_features`` 2 or 3; ``where="grid"`` gives the ``[P, R]`` map, ``"line"`` (3-in-2
+    only) the phases along the artifact's line of densities. The candidate's weights are
+    classified by :func:`classify_extra_feature` with the thresholds used for the trained
+    models, so the map and the trained diagrams are read the same way.
+    """
+    n = check_positive_int("n_features", n_features, minimum=2)
+    check_choice("where", where, ("grid", "line"))
+    if n not in (2, 3) or (where == "line" and n != 3):
+        raise ValueError(f"n_features must be 2 or 3 (only 3 for where='line'), got {n}")
+    key = "line_W" if where == "line" else ("two_in_one_W" if n == 2 else "three_in_two_W")
+    return classify_extra_feature(torch.as_tensor(np.asarray(theory[key]))).numpy()
