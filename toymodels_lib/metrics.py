@@ -26,6 +26,7 @@ __all__ = [
     "feature_norms",
     "find_polytope",
     "group_coordinates",
+    "group_spans",
     "interference",
     "n_antipodal",
     "n_monosemantic",
@@ -198,6 +199,23 @@ def feature_groups(W: Weights, *, cosine: float = 0.1, threshold: float = 0.5) -
     return groups
 
 
+def group_spans(W: Weights, *, cosine: float = 0.25, threshold: float = 0.5) -> list[tuple[list[int], int]]:
+    """Each group of :func:`feature_groups` with the number of dimensions it spans (chapter 6).
+
+    ``W`` is one model ``[m, n]``. The span is the rank of ``W[:, group]``, counting singular
+    values above 5% of the group's longest vector (so a slightly bent digon still spans 1).
+    In a tegum product the groups sit in orthogonal subspaces and their spans add up to at
+    most ``m``; a total above ``m`` means the subspaces overlap. Returns ``[(group, span)]``,
+    largest group first.
+    """
+    w = _one_model(W)
+    out = []
+    for group in feature_groups(w, cosine=cosine, threshold=threshold):
+        sub = w[:, group]
+        out.append((group, int(torch.linalg.matrix_rank(sub, atol=0.05 * float(sub.norm(dim=0).max())))))
+    return out
+
+
 def group_coordinates(W: Weights, group: Sequence[int], dims: int) -> torch.Tensor:
     """The vectors ``W_i`` of the features in ``group`` in coordinates of their own span.
 
@@ -280,11 +298,8 @@ def find_polytope(
     dims = feature_dimensionality(w)
     best: tuple[float, int, list[int]] | None = None
     for j in range(w.shape[0]):
-        for group in feature_groups(w[j], cosine=cosine, threshold=threshold):
-            sub = w[j][:, group]
-            if len(group) != k:
-                continue
-            if int(torch.linalg.matrix_rank(sub, atol=0.05 * float(sub.norm(dim=0).max()))) != d:
+        for group, span in group_spans(w[j], cosine=cosine, threshold=threshold):
+            if len(group) != k or span != d:
                 continue
             error = float((dims[j, group] - d / k).abs().max())
             if best is None or error < best[0]:
