@@ -57,6 +57,7 @@ from .metrics import (
     feature_norms,
     find_polytope,
     group_coordinates,
+    group_spans,
     interference,
     n_antipodal,
     n_monosemantic,
@@ -116,7 +117,7 @@ __all__ = [
     # metrics
     "angular_gaps", "antipodal_pairs", "basis_alignment", "classify_extra_feature",
     "cosine_similarity_matrix", "dimensions_per_feature", "feature_dimensionality", "feature_groups",
-    "feature_norms", "find_polytope", "group_coordinates", "interference", "n_antipodal", "n_monosemantic",
+    "feature_norms", "find_polytope", "group_coordinates", "group_spans", "interference", "n_antipodal", "n_monosemantic",
     "n_represented", "neuron_top_feature_fraction", "regular_simplex_error", "superposition",
     # theory
     "k_active_probabilities", "k_sparse_loss", "linear_loss_split", "optimal_linear_features",

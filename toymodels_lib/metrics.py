@@ -33,6 +33,7 @@ __all__ = [
     "feature_norms",
     "find_polytope",
     "group_coordinates",
+    "group_spans",
     "interference",
     "n_antipodal",
     "n_monosemantic",
@@ -227,6 +228,25 @@ def feature_groups(
     cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
     th = check_real("threshold", threshold, low=0.0)
     return _groups(_one_model(W, allow_expansion), cos_th, th)
+
+
+def group_spans(
+    W: Weights, *, cosine: float = 0.25, threshold: float = 0.5, allow_expansion: bool = False
+) -> list[tuple[list[int], int]]:
+    """Each group of :func:`feature_groups` with the number of dimensions it spans (chapter 6).
+
+    ``W`` is one model ``[m, n]``. The span is the rank of ``W[:, group]``, counting singular
+    values above 5% of the group's longest vector (so a slightly bent digon still spans 1).
+    In a tegum product the groups sit in orthogonal subspaces and their spans add up to at
+    most ``m``; a total above ``m`` means the subspaces overlap. Returns ``[(group, span)]``,
+    largest group first.
+    """
+    w = _one_model(W, allow_expansion)
+    out = []
+    for group in feature_groups(w, cosine=cosine, threshold=threshold, allow_expansion=True):
+        sub = w[:, group]
+        out.append((group, int(torch.linalg.matrix_rank(sub, atol=0.05 * float(sub.norm(dim=0).max())))))
+    return out
 
 
 def group_coordinates(

@@ -145,3 +145,32 @@ def test_four_in_three_winner():
         checks.check_four_in_three_winner(lambda s: (_ for _ in ()).throw(NotImplementedError()))
     with pytest.raises(TypeError, match="function itself"):
         checks.check_four_in_three_winner("tetrahedron")
+
+
+# ----------------------------------------------------------------- predict, then run (plateau)
+def _plateau_run(m, density=1 / 3, n=None):
+    """A stand-in for a trained model on the plateau: m antipodal pairs among n = 10 m features."""
+    from types import SimpleNamespace
+
+    n = 10 * m if n is None else n
+    W = torch.zeros(1, m, n)
+    for k in range(m):
+        W[0, k, 2 * k], W[0, k, 2 * k + 1] = 1.0, -1.0
+    return SimpleNamespace(W=W, n_hidden=m, n_features=n, sparsity=torch.full((1, n), 1 - density))
+
+
+def test_plateau_prediction():
+    runs = {3: _plateau_run(3), 4: _plateau_run(4)}
+    checks.check_plateau_prediction(lambda m: 2 * m, runs)
+    for wrong, hint in [(lambda m: m, "dense picture"), (lambda m: 10 * m, "add up to m"),
+                        (lambda m: m // 2 if m % 2 == 0 else 99, "predicted")]:
+        with pytest.raises(AssertionError, match=hint):
+            checks.check_plateau_prediction(wrong, runs)
+    with pytest.raises(AssertionError, match="expected a int"):
+        checks.check_plateau_prediction(lambda m: 2.0 * m, runs)
+    with pytest.raises(AssertionError, match="density 1/3"):
+        checks.check_plateau_prediction(lambda m: 2 * m, {3: _plateau_run(3, density=0.5)})
+    with pytest.raises(AssertionError, match="n = 30 features"):
+        checks.check_plateau_prediction(lambda m: 2 * m, {3: _plateau_run(3, n=20)})
+    with pytest.raises(TypeError, match="runs"):
+        checks.check_plateau_prediction(lambda m: 2 * m, [])

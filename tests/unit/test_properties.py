@@ -140,6 +140,7 @@ METRICS = {
     "neuron_top_feature_fraction": lambda W: metrics.neuron_top_feature_fraction(W),
     "n_monosemantic": lambda W: metrics.n_monosemantic(W),
     "feature_groups": lambda W: metrics.feature_groups(W),
+    "group_spans": lambda W: metrics.group_spans(W),
     "group_coordinates": lambda W: metrics.group_coordinates(W, [0], 1),
     "angular_gaps": lambda W: metrics.angular_gaps(W),
     "classify_extra_feature": lambda W: metrics.classify_extra_feature(W),
@@ -156,7 +157,7 @@ METRICS = {
 
 # the numbers of dimensions each takes (the rest take any number >= 2)
 ONLY = {
-    "antipodal_pairs": {2}, "feature_groups": {2}, "group_coordinates": {2}, "angular_gaps": {2},
+    "antipodal_pairs": {2}, "feature_groups": {2}, "group_spans": {2}, "group_coordinates": {2}, "angular_gaps": {2},
     "find_polytope": {3}, "ToyModel.from_weights": {2, 3}, "plots.plot_dimensionality_histogram": {3},
 }
 

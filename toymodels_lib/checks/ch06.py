@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import torch
 
@@ -16,6 +17,7 @@ __all__ = [
     "check_feature_dimensionality",
     "check_feature_pair_batch",
     "check_four_in_three_winner",
+    "check_plateau_prediction",
 ]
 
 
@@ -168,3 +170,39 @@ def check_four_in_three_winner(fn: Callable[[float], str]) -> None:
             raise AssertionError(f"{case}: got {out!r}, expected {expected!r}. Loss saved in units of a "
                                  f"dedicated dimension: {totals}.{hint}")
     _passed("check_four_in_three_winner", len(cases))
+
+
+def check_plateau_prediction(fn: Callable[[int], int], runs: Mapping[int, Any]) -> None:
+    """Exercise (predict, then run): ``fn(n_hidden)`` predicts how many of ``n = 10·m``
+    equally important features a ReLU-output model with ``m`` hidden dimensions represents
+    (``‖W_i‖ > 0.5``) at ``1/(1 − S) = 3``.
+
+    ``runs`` maps each ``m`` to the training result the exercise's cell made (one model:
+    ``n_features = 10·m``, ``n_hidden = m``, density 1/3); the prediction must equal the
+    number of features that model represents.
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError("runs must be the dict {m: training result} that the check cell makes")
+    for k, (m, run) in enumerate(sorted(runs.items()), 1):
+        case = f"case {k} (m = {m}, n = {10 * m}, 1/(1-S) = 3)"
+        W = getattr(run, "W", None)
+        if W is None or getattr(run, "n_hidden", None) != m or getattr(run, "n_features", None) != 10 * m:
+            raise AssertionError(f"{case}: runs[{m}] must be a model with n = {10 * m} features in m = {m} "
+                                 "dimensions, trained as the check cell shows")
+        density = 1.0 - torch.as_tensor(run.sparsity, dtype=torch.float64)
+        if W.shape[0] != 1 or float((density - 1 / 3).abs().max()) > 1e-6:
+            raise AssertionError(f"{case}: train one model at density 1/3 (1/(1-S) = 3), as the check cell shows")
+        measured = int(metrics.n_represented(W[0]))
+        out = _call(fn, case, m, returns=int)
+        if out == measured:
+            continue
+        hint = ""
+        if out == m:
+            hint = (" One feature per dimension is the dense picture; here features are sparse enough "
+                    "for D* to sit at 1/2.")
+        elif out == 10 * m:
+            hint = " Not every feature fits: each represented one takes a share D_i of a dimension, and the D_i add up to m."
+        elif out * 2 == m:
+            hint = " Half a feature per dimension would be D* = 2; on the plateau D* = 1/2."
+        raise AssertionError(f"{case}: you predicted {out}, the trained model represents {measured} features.{hint}")
+    _passed("check_plateau_prediction", len(runs))

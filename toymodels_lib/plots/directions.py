@@ -23,7 +23,11 @@ __all__ = [
 
 
 def _draw_spokes(ax: Any, w: np.ndarray, colours: Sequence[Any], lim: float, label_threshold: float) -> None:
-    """One panel of 2-D feature directions: a spoke per feature, numbered at its tip, the unit circle dashed."""
+    """One panel of 2-D feature directions: a spoke per feature, numbered at its tip, the unit circle dashed.
+
+    Features that point the same way (within 10°) share one label position beyond the
+    longest of them, their numbers set side by side, so merged features never overprint.
+    """
     ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, color="lightgray", lw=0.8, ls="--"))
     ax.axhline(0, color="0.92", lw=0.6, zorder=0)
     ax.axvline(0, color="0.92", lw=0.6, zorder=0)
@@ -31,11 +35,50 @@ def _draw_spokes(ax: Any, w: np.ndarray, colours: Sequence[Any], lim: float, lab
         x, y = float(w[0, i]), float(w[1, i])
         ax.plot([0, x], [0, y], color=colours[i], lw=2.0, solid_capstyle="round", gid=f"spoke {i}")
         ax.plot([x], [y], "o", color=colours[i], ms=4)
-        r = float(np.hypot(x, y))
-        if r > label_threshold:
-            ax.text(x + 0.16 * x / r, y + 0.16 * y / r, str(i), ha="center", va="center",
-                    fontsize=8, color=colours[i], fontweight="bold")
+    for x, y, i in _label_positions(w, label_threshold):
+        ax.text(x, y, str(i), ha="center", va="center", fontsize=8, color=colours[i],
+                fontweight="bold", gid=f"label {i}")
     bare_square(ax, lim)
+
+
+def _label_positions(
+    w: np.ndarray, label_threshold: float, *, gap: float = 0.16, spread: float = 0.17, within: float = 10.0
+) -> list[tuple[float, float, int]]:
+    """Where to write each feature's number in a spoke picture: ``(x, y, feature)``.
+
+    A label sits ``gap`` beyond its spoke's tip. Features whose directions lie within
+    ``within`` degrees of each other form one cluster: their labels go beyond the longest
+    spoke of the cluster, side by side across the spoke, ``spread`` apart, in feature order.
+    Features not longer than ``label_threshold`` get no label.
+    """
+    r = np.hypot(w[0], w[1])
+    shown = [i for i in range(w.shape[1]) if r[i] > label_threshold]
+    angle = np.degrees(np.arctan2(w[1], w[0]))
+    parent = {i: i for i in shown}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a in shown:
+        for b in shown:
+            if a < b and abs((angle[a] - angle[b] + 180.0) % 360.0 - 180.0) < within:
+                parent[root(b)] = root(a)
+    clusters: dict[int, list[int]] = {}
+    for i in shown:
+        clusters.setdefault(root(i), []).append(i)
+    out = []
+    for members in clusters.values():
+        longest = max(members, key=lambda i: r[i])
+        u = np.array([w[0, longest], w[1, longest]]) / r[longest]
+        t = np.array([-u[1], u[0]])
+        # set the numbers left to right as the reader sees them
+        order = sorted(members) if t[0] >= 0 else sorted(members, reverse=True)
+        for k, i in enumerate(order):
+            pos = (r[longest] + gap) * u + (k - (len(order) - 1) / 2) * spread * t
+            out.append((float(pos[0]), float(pos[1]), int(i)))
+    return sorted(out, key=lambda item: item[2])
 
 
 def _spoke_panels(results: Any) -> tuple[list[np.ndarray], list[str], str]:
@@ -123,17 +166,27 @@ def plot_feature_directions(
     group_labels: Sequence[str] | None = None,
     suptitle: str | None = None,
     panel_size: float = 2.6,
+    ncols: int | None = None,
 ) -> Figure:
     """Feature directions ``W_i`` of models with a 2-D hidden space, one panel per model.
 
     ``Ws`` is ``[models, 2, n]``. Features of the same group (a correlated pair, say)
-    share a colour; each arrow is labelled with its feature number.
+    share a colour; each arrow is labelled with its feature number (features pointing the
+    same way get their numbers side by side). ``ncols`` panels per row (default: all in
+    one row); more panels wrap onto further rows, so a figure keeps its size on the page.
     """
     w = weights_stack(Ws, "Ws")
     if w.shape[1] != 2:
         raise ValueError(f"Ws must have a 2-D hidden space [models, 2, features], got shape {tuple(w.shape)}")
     if len(titles) != w.shape[0]:
         raise ValueError(f"titles has {len(titles)} entries for {w.shape[0]} models")
+    n_panels = w.shape[0]
+    if ncols is None:
+        ncols = n_panels
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer (panels per row), got {ncols!r}")
+    ncols = min(ncols, n_panels)
+    nrows = -(-n_panels // ncols)
     n = w.shape[2]
     groups = [list(g) for g in groups] if groups is not None else [[i] for i in range(n)]
     colour = {}
@@ -142,13 +195,16 @@ def plot_feature_directions(
         for i in g:
             colour[i] = palette(gi % 10)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, w.shape[0], figsize=(panel_size * w.shape[0], panel_size + 0.6),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, (panel_size + 0.35) * nrows + 0.25),
                                  layout="constrained", squeeze=False)
         lim = 1.2 * max(1e-6, float(w.norm(dim=1).max()))
         colours = [colour.get(i, "black") for i in range(n)]
-        for k, ax in enumerate(axes[0]):
-            _draw_spokes(ax, w[k].numpy(), colours, lim, 0.1)
-            ax.set_title(titles[k])
+        flat = axes.reshape(-1)
+        for k in range(n_panels):
+            _draw_spokes(flat[k], w[k].numpy(), colours, lim, 0.1)
+            flat[k].set_title(titles[k])
+        for ax in flat[n_panels:]:
+            ax.set_visible(False)
         if group_labels is not None:
             handles = [matplotlib.lines.Line2D([], [], color=palette(gi % 10), lw=2) for gi in range(len(group_labels))]
             fig.legend(handles, group_labels, loc="outside lower center", ncol=min(4, len(group_labels)), frameon=False)

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from .. import metrics
 from .._types import Weights
 from .._validate import as_weights
+from .._validate import check_real
 from .style import (
     FIGSIZE,
     INVERSE_DENSITY_LABEL,
@@ -74,55 +75,109 @@ def plot_feature_dimensionality(
 ) -> Figure:
     """Each feature's dimensionality ``D_i`` against ``1/(1 − S)`` (one dot per feature and model).
 
-    Dots are coloured by ``D_i``; the line is ``D*``; dotted lines mark the polytope
-    fractions 1, 3/4, 2/3, 1/2, 2/5, 3/8. Features with ``D_i`` below
-    ``min_dimensionality`` (not represented) are left out.
+    Dots are coloured by the feature's norm ``‖W_i‖`` (colour bar on the right), so features
+    that are represented (``‖W_i‖ > 0.5``) stand out from weakly embedded ones; the line is
+    ``D*``, labelled in a legend placed where the dots are not; dotted lines mark the
+    polytope fractions 1, 3/4, 2/3, 1/2, 2/5, 3/8. Features with ``D_i`` below
+    ``min_dimensionality`` are left out.
     """
     w = weights_stack(W)
     d = densities(density, w.shape[0])
     m, n = w.shape[1], w.shape[2]
     dims = metrics.feature_dimensionality(w).numpy()
+    norms = metrics.feature_norms(w).numpy()
     d_star = metrics.dimensions_per_feature(w).numpy()
     x = 1.0 / d
     rng = np.random.default_rng(0)
+    top = max(1.0, float(np.ceil(10 * norms.max()) / 10))
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
         fraction_lines(ax)
+        dots = None
         for k in range(w.shape[0]):
             keep = dims[k] > min_dimensionality
             jitter = np.exp(rng.uniform(-0.04, 0.04, keep.sum()))
-            ax.scatter(x[k] * jitter, dims[k][keep], s=6, alpha=0.35, c=dims[k][keep],
-                       cmap="viridis", vmin=0, vmax=1, linewidths=0)
-        ax.plot(x, d_star, "-", color="black", lw=1.2, label=r"$D^*$")
+            dots = ax.scatter(x[k] * jitter, dims[k][keep], s=6, alpha=0.5, c=norms[k][keep],
+                              cmap="viridis", vmin=0, vmax=top, linewidths=0)
+        ax.plot(x, d_star, "-", color="black", lw=1.2, label=r"$D^* = m/\|W\|_F^2$")
         ax.set_xscale("log")
         ax.set_ylim(0, 1.1)
         ax.set_xlabel(INVERSE_DENSITY_LABEL)
         ax.set_ylabel(r"feature dimensionality $D_i$")
-        ax.legend(frameon=False, loc="lower left")
+        _legend_off_the_data(ax, x, dims, min_dimensionality)
+        if dots is not None:
+            bar = fig.colorbar(dots, ax=ax, pad=0.06, fraction=0.04)  # room for the fraction labels
+            bar.solids.set_alpha(1.0)
+            bar.set_label(r"feature norm $\|W_i\|$ (dot colour)")
         ax.set_title(title or f"Feature dimensionalities, n = {n}, m = {m}, uniform importance")
     return fig
 
 
+def _legend_off_the_data(ax: Any, x: np.ndarray, dims: np.ndarray, floor: float) -> None:
+    """Put the legend in the corner of the axes (of four) that holds the fewest dots."""
+    xs = np.repeat(np.log(x)[:, None], dims.shape[1], axis=1)[dims > floor]
+    ys = dims[dims > floor]
+    span = np.log(x.max() / x.min()) or 1.0
+    u = (xs - np.log(x.min())) / span
+    v = ys / 1.1
+    corners = {
+        "upper right": (u > 0.55) & (v > 0.6),
+        "upper left": (u < 0.45) & (v > 0.6),
+        "lower right": (u > 0.55) & (v < 0.4),
+        "lower left": (u < 0.45) & (v < 0.4),
+    }
+    best = min(corners, key=lambda c: int(corners[c].sum()))
+    ax.legend(frameon=False, loc=best)
+
+
 def plot_dimensionality_histogram(
-    W: Weights, *, min_dimensionality: float = 0.05, bins: int = 60, title: str | None = None
+    W: Weights,
+    *,
+    threshold: float = 0.5,
+    bins: int = 60,
+    density: Any = None,
+    band: tuple[float, float] | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Histogram of the feature dimensionalities ``D_i`` of the models ``W`` ``[models, m, n]``.
 
-    Only represented features (``D_i`` above ``min_dimensionality``) are counted;
-    dotted lines mark the polytope fractions.
+    Only represented features (``‖W_i‖ > threshold``, the book's 0.5) are counted;
+    dotted lines mark the polytope fractions. With ``density`` (one per model) and
+    ``band=(low, high)``, the features of the models with ``low ≤ 1/(1 − S) ≤ high`` and
+    those of the other models are stacked in two colours, so the reader sees where each
+    peak comes from.
     """
     w = weights_stack(W)
-    dims = metrics.feature_dimensionality(w).numpy().reshape(-1)
-    dims = dims[dims > min_dimensionality]
+    th = check_real("threshold", threshold, low=0.0)
+    all_dims = metrics.feature_dimensionality(w).numpy()
+    all_dims = np.where(metrics.feature_norms(w).numpy() > th, all_dims, np.nan)
+    if band is not None:
+        if density is None:
+            raise ValueError("band needs density= (one value per model) to tell which models it holds")
+        if (not isinstance(band, (tuple, list)) or len(band) != 2
+                or not all(isinstance(b, (int, float)) for b in band) or not 1 <= band[0] <= band[1]):
+            raise ValueError(f"band must be (low, high) with 1 <= low <= high (values of 1/(1-S)), got {band!r}")
+        inv = 1.0 / densities(density, w.shape[0])
+        inside = (inv >= band[0]) & (inv <= band[1])
+        parts = [(all_dims[inside], f"1/(1−S) from {band[0]:g} to {band[1]:g}", "tab:orange"),
+                 (all_dims[~inside], "other models", "tab:blue")]
+    else:
+        parts = [(all_dims, None, "tab:blue")]
+    series = [(v[np.isfinite(v)], label, colour) for v, label, colour in parts]
+    total = sum(v.size for v, _, _ in series)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
         fraction_lines(ax, vertical=True)
-        ax.hist(dims, bins=bins, range=(0, 1.05), color="tab:blue", alpha=0.8)
+        ax.hist([v for v, _, _ in series], bins=bins, range=(0, 1.05), stacked=True,
+                color=[c for _, _, c in series], alpha=0.85,
+                label=[lab or "" for _, lab, _ in series])
         ax.set_yscale("log")
         ax.set_xlabel(r"feature dimensionality $D_i$")
         ax.set_ylabel("number of features")
+        if band is not None:
+            ax.legend(frameon=False, loc="upper right", bbox_to_anchor=(1.0, 0.93), fontsize=8)
         ax.set_title(
-            title or f"{dims.size} represented features of {w.shape[0]} models "
+            title or f"{total} represented features of {w.shape[0]} models "
             f"(n = {w.shape[2]}, m = {w.shape[1]})",
             pad=14,
         )

@@ -119,6 +119,7 @@ WEIGHT_FUNCTIONS = {
     "neuron_top_feature_fraction": lambda W, **kw: metrics.neuron_top_feature_fraction(W, **kw),
     "n_monosemantic": lambda W, **kw: metrics.n_monosemantic(W, **kw),
     "feature_groups": lambda W, **kw: metrics.feature_groups(W, **kw),
+    "group_spans": lambda W, **kw: metrics.group_spans(W, **kw),
     "group_coordinates": lambda W, **kw: metrics.group_coordinates(W, [0, 1], 2, **kw),
     "classify_extra_feature": lambda W, **kw: metrics.classify_extra_feature(W, **kw),
     "regular_simplex_error": lambda W, **kw: metrics.regular_simplex_error(W, **kw),

@@ -109,3 +109,21 @@ def test_regular_simplex_error():
     assert float(metrics.regular_simplex_error(group, allow_expansion=True)) < 1e-6
     with pytest.raises(ValueError, match=r"pass W\.T; if the model really has more hidden"):
         metrics.regular_simplex_error(group)
+
+
+def test_group_spans(block_model):
+    # the block model: a triangle (3 features in 2 dims), an antipodal pair (2 in 1), a dedicated feature
+    assert metrics.group_spans(block_model) == [([0, 1, 2], 2), ([3, 4], 1), ([5], 1)]
+    assert sum(span for _, span in metrics.group_spans(block_model)) == block_model.shape[0]  # a tegum product
+    bent = block_model.clone()
+    bent[:, 4] = torch.tensor([0.0, 0.02, -1.0, 0.0])  # a slightly bent digon still spans one dimension
+    assert metrics.group_spans(bent)[1] == ([3, 4], 1)
+    # three antipodal pairs 60° apart in a plane: with links only above |cos| 0.6 they are three
+    # groups of span 1, three dimensions in a 2-D space: their subspaces overlap
+    angles = torch.deg2rad(torch.tensor([0.0, 60.0, 120.0]))
+    lines = torch.stack([torch.cos(angles), torch.sin(angles)])
+    overlap = torch.stack([lines, -lines], dim=-1).reshape(2, 6)
+    spans = metrics.group_spans(overlap, cosine=0.6)
+    assert spans == [([0, 1], 1), ([2, 3], 1), ([4, 5], 1)] and sum(s for _, s in spans) == 3
+    with pytest.raises(ValueError):
+        metrics.group_spans(torch.zeros(2, 3, 4))

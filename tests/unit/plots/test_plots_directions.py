@@ -147,3 +147,42 @@ def test_probe_projection_bad_input():
         plots.plot_probe_projection(WORDS, [1.0] * 4, [True] * 4, threshold=float("nan"))
     with pytest.raises(TypeError, match="words"):
         plots.plot_probe_projection("man", [1.0], [True], threshold=0.0)
+
+
+def _label_boxes(ax):
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    return {t.get_gid(): t.get_window_extent(renderer) for t in ax.texts if (t.get_gid() or "").startswith("label")}
+
+
+def test_labels_of_merged_features_do_not_overprint():
+    # features 0 and 2 point the same way (a collapsed pair); feature 3 is short and shares feature 1's
+    # direction: every label must stay readable, and feature 3's number must not sit on feature 1's spoke
+    W = torch.tensor([[0.7, 0.0, 0.69, 0.0, -1.0], [-0.7, 1.0, -0.71, 0.4, 0.0]])
+    fig = plots.plot_feature_directions(W[None], ["merged"], groups=[[0, 2], [1, 3], [4]])
+    boxes = _label_boxes(fig.axes[0])
+    assert sorted(boxes) == [f"label {i}" for i in range(5)]
+    names = sorted(boxes)
+    for a in range(len(names)):
+        for b in range(a + 1, len(names)):
+            assert not boxes[names[a]].overlaps(boxes[names[b]]), (names[a], names[b])
+    texts = {t.get_gid(): t.get_position() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label")}
+    assert texts["label 3"][1] > 1.0  # beyond the tip of feature 1 (length 1), not on its spoke
+    plt.close(fig)
+
+
+def test_feature_directions_wrap_into_rows():
+    W = torch.stack([_two_models()[0]] * 4)
+    fig = plots.plot_feature_directions(W, list("abcd"), ncols=2)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == list("abcd")
+    rows = sorted({round(ax.get_position().y0, 3) for ax in shown})
+    assert len(rows) == 2  # two rows of two panels
+    width_one_row = plots.plot_feature_directions(W, list("abcd")).get_figwidth()
+    assert fig.get_figwidth() == pytest.approx(width_one_row / 2)
+    plt.close("all")
+    fig = plots.plot_feature_directions(W[:3], list("abc"), ncols=2)
+    assert sum(ax.get_visible() for ax in fig.axes) == 3  # the fourth cell stays empty
+    plt.close(fig)
+    with pytest.raises(ValueError, match="ncols"):
+        plots.plot_feature_directions(W, list("abcd"), ncols=0)

@@ -95,3 +95,42 @@ def test_raw_weight_plots_refuse_the_papers_layout(name):
         call(W.transpose(-1, -2))
     msg = str(info.value)
     assert f"{arg} has shape" in msg and "hidden, features]" in msg and f"pass {arg}." in msg, msg
+
+
+def _sweep_like():
+    """Three models of 40 features in 4 dimensions, like chapter 6's sweep: dense (a projection
+    that embeds every feature weakly, D_i = m/n = 0.1), four antipodal pairs, and the same pairs longer."""
+    torch.manual_seed(0)
+    Q, _ = torch.linalg.qr(torch.randn(40, 4))
+    dense = 0.8 * Q.T  # norms about 0.25: no feature represented
+    pairs = torch.zeros(4, 40)
+    for k in range(4):
+        pairs[k, 2 * k], pairs[k, 2 * k + 1] = 1.0, -1.0
+    return torch.stack([dense, pairs, 1.1 * pairs]), [1.0, 0.3, 0.1]
+
+
+def test_dimensionality_scatter_has_a_colour_bar_and_keeps_its_legend_off_the_dots():
+    W, density = _sweep_like()
+    fig = plots.plot_feature_dimensionality(W, density=density)
+    ax, bar = fig.axes
+    assert "W_i" in bar.get_ylabel()  # the dot colours are explained
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    points = [p for c in ax.collections for p in ax.transData.transform(c.get_offsets())]
+    assert points and not any(box.contains(x, y) for x, y in points)
+    plt.close(fig)
+
+
+def test_dimensionality_histogram_split_by_band():
+    W, density = _sweep_like()
+    fig = plots.plot_dimensionality_histogram(W, density=density, band=(2, 5))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1/(1−S) from 2 to 5", "other models"]
+    assert "16 represented features of 3 models" in ax.get_title()  # the dense model's features are not represented
+    plt.close(fig)
+    with pytest.raises(ValueError, match="density"):
+        plots.plot_dimensionality_histogram(W, band=(2, 5))
+    with pytest.raises(ValueError, match="band"):
+        plots.plot_dimensionality_histogram(W, density=density, band=(5, 2))
+    with pytest.raises(ValueError, match="threshold"):
+        plots.plot_dimensionality_histogram(W, threshold=-1)
