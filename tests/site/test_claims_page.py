@@ -18,7 +18,7 @@ from toymodels_lib import claims
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 
-_LINE = re.compile(r"([✔✘]) claim (ch\d\d\.[\w-]+): (.*?) \(claimed ")
+_LINE = re.compile(r"([✔✘]) claim (ch\d\d\.[\w.-]+?): (.*?) \(claimed ")
 _ROW = re.compile(r'<tr[^>]*id="claim-(ch\d\d-[\w-]+)"[^>]*>(.*?)</tr>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 

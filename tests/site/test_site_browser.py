@@ -13,6 +13,8 @@ Pages are found by globbing the build, so new chapters are covered with no edit 
 
 from __future__ import annotations
 
+import json
+
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -179,11 +181,14 @@ def test_page_in_browser(page, site_url, browser):
         # ---- no dead ipywidgets controls; live explorers show how to launch them
         dead = p.evaluate(
             """() => Array.from(document.querySelectorAll('.cell_output input, .cell_output button, .cell_output select, .cell_output textarea'))
-                 .filter(e => !e.closest('.tm-scrubber') && !e.classList.contains('copybtn')).map(e => e.outerHTML.slice(0, 80))"""
+                 .filter(e => !e.closest('.tm-scrubber') && !e.closest('.tm-browser-explorer') && !e.classList.contains('copybtn')).map(e => e.outerHTML.slice(0, 80))"""
         )
         if dead:
             problems.append(f"controls that need a kernel on the static page: {dead[:3]}")
-        if nb is not None and "live_explorer(" in nb.read_text():
+        if nb is not None and any(
+            c["cell_type"] == "code" and "live_explorer(" in "".join(c["source"])
+            for c in json.loads(nb.read_text())["cells"]
+        ):
             if p.locator(".tm-live-note").count() == 0:
                 problems.append("the notebook uses live_explorer but the page shows no launch note")
 
