@@ -4,6 +4,7 @@ builds and trains one model per configuration and seed, :func:`evaluate_loss` me
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -209,6 +210,23 @@ def _intra_op_threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+def _single_threaded_when_small(train: Callable[..., TrainResult]) -> Callable[..., TrainResult]:
+    """Run ``train(model, ...)`` on one intra-op thread when the model is small.
+
+    A small model's per-step work is too small to share, and on a busy machine (other
+    processes on the cores) the worker threads of a multi-threaded step wait for each
+    other, so a run gets many times slower."""
+
+    @functools.wraps(train)
+    def run(model: ToyModel, **kwargs: Any) -> TrainResult:
+        model = _check_model(model)
+        work = model.n_instances * model.n_features * model.n_hidden * _batch_size(kwargs.get("config"))
+        with _intra_op_threads(1 if work <= SINGLE_THREAD_WORK else None):
+            return train(model, **kwargs)
+
+    return run
+
+
 def _warn_if_not_learning(initial: torch.Tensor, final: torch.Tensor, config: TrainConfig) -> None:
     """A run whose loss ends above where it started did not learn: say so.
 
@@ -228,6 +246,7 @@ def _warn_if_not_learning(initial: torch.Tensor, final: torch.Tensor, config: Tr
         )
 
 
+@_single_threaded_when_small
 def fit(
     model: ToyModel,
     *,
@@ -265,31 +284,6 @@ def fit(
     n_seeds:
         How many consecutive instances are seeds of one configuration (for :meth:`TrainResult.best`).
     """
-    # Small models train on one intra-op thread: their per-step work is too small to share,
-    # and on a busy machine (other processes on the cores) the worker threads of a
-    # multi-threaded step wait for each other and a run gets many times slower.
-    model = _check_model(model)
-    work = model.n_instances * model.n_features * model.n_hidden * _batch_size(config)
-    with _intra_op_threads(1 if work <= SINGLE_THREAD_WORK else None):
-        return _fit_impl(
-            model, sparsity=sparsity, density=density, importance=importance, config=config,
-            hooks=hooks, data=data, target=target, n_seeds=n_seeds,
-        )
-
-
-def _fit_impl(
-    model: ToyModel,
-    *,
-    sparsity: Probability | None = None,
-    density: Probability | None = None,
-    importance: Any = 1.0,
-    config: TrainConfig | None = None,
-    hooks: Sequence[Hook] = (),
-    data: DataSource | None = None,
-    target: Target | None = None,
-    n_seeds: int = 1,
-) -> TrainResult:
-    """:func:`fit` itself, run with the intra-op thread count it chose."""
     model = _check_model(model)
     config = _check_config(config)
     n_seeds = check_positive_int("n_seeds", n_seeds)
