@@ -23,7 +23,19 @@ from .neurons import (
     plot_transform_loss_changes,
 )
 from .phase import PHASE_COLORS, plot_candidate_losses, plot_phase_diagram
-from .style import FIGSIZE, GRAM_CMAP, STYLE, SUPERPOSITION_CMAP, density_label, kind_label, model_title
+from .style import (
+    COLUMN_WIDTH_IN,
+    FIGSIZE,
+    GRAM_CMAP,
+    STYLE,
+    SUPERPOSITION_CMAP,
+    density_label,
+    kind_label,
+    legibility_problems,
+    model_title,
+    panel_layout,
+    use_in_notebook,
+)
 from .superposition import (
     plot_capacity_vs_density,
     plot_loss_history,
@@ -33,6 +45,7 @@ from .superposition import (
 )
 
 __all__ = [
+    "COLUMN_WIDTH_IN",
     "FIGSIZE",
     "GRAM_CMAP",
     "PHASE_COLORS",
@@ -40,7 +53,9 @@ __all__ = [
     "SUPERPOSITION_CMAP",
     "density_label",
     "kind_label",
+    "legibility_problems",
     "model_title",
+    "panel_layout",
     "plot_basis_alignment",
     "plot_candidate_losses",
     "plot_capacity_vs_density",
@@ -61,4 +76,7 @@ __all__ = [
     "plot_superposition_grid",
     "plot_transform_loss_changes",
     "plot_word_offsets",
+    "use_in_notebook",
 ]
+
+use_in_notebook()
