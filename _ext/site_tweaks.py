@@ -28,6 +28,10 @@
    opens with a box linking that download, the copy in the repository's ``student/``
    folder on Colab, and the same on Binder (``make student`` writes ``student/``; a test
    keeps it equal to what the chapters give).
+7. The ``tm-explorer`` directive puts the live explorer that trains the 5-in-2 model in the
+   reader's browser (``toymodels_lib.widgets.browser_explorer``) on a Markdown page (the
+   intro's opening figure), with options ``n``, ``density``, ``decay``, ``seeds``,
+   ``steps``, ``title`` and ``id``.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +250,34 @@ def _write_student_copies(app, exception) -> None:
     logger.info("site_tweaks: student copies in %s", out)
 
 
+class ExplorerDirective(SphinxDirective):
+    """``tm-explorer``: the in-browser live explorer, as raw HTML (the static site runs it)."""
+
+    has_content = False
+    option_spec = {
+        "n": directives.nonnegative_int,
+        "density": float,
+        "decay": float,
+        "seeds": directives.nonnegative_int,
+        "steps": directives.nonnegative_int,
+        "title": directives.unchanged,
+        "id": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        from toymodels_lib.widgets import browser_explorer
+
+        opts = dict(self.options)
+        element_id = opts.pop("id", None)
+        try:
+            widget = browser_explorer(element_id=element_id, **opts)
+        except (TypeError, ValueError) as err:
+            raise self.error(f"tm-explorer: {err}") from None
+        return [nodes.raw("", widget.html, format="html")]
+
+
 def setup(app):
+    app.add_directive("tm-explorer", ExplorerDirective)
     app.connect("config-inited", _add_static)
     app.add_css_file("tm-site.css")
     app.add_js_file("tm-site.js", defer="defer")
