@@ -152,6 +152,31 @@ def _without_markers(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not _MARKER.match(line))
 
 
+class DescribeFigures(SphinxPostTransform):
+    """Figures in cell outputs get an alt text that says where they are ("Figure 2 of the
+    section 'Adding a ReLU…'") instead of their file name."""
+
+    default_priority = 198
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        counts: dict[str, int] = {}
+        for image in self.document.findall(nodes.image):
+            alt = image.get("alt", "")
+            if alt and not alt.endswith((".png", ".jpg", ".svg")):
+                continue
+            section = next((a for a in _ancestors(image) if isinstance(a, nodes.section)), None)
+            title = section.next_node(nodes.title).astext() if section is not None else "this page"
+            counts[title] = counts.get(title, 0) + 1
+            image["alt"] = f"Figure {counts[title]} of the section \u201c{title}\u201d (select it to enlarge)"
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 class LabelSolutions(SphinxPostTransform):
     """Solution cells: "Show solution"/"Hide solution", and no BEGIN/END marker lines.
 
@@ -282,6 +307,7 @@ def setup(app):
     app.add_css_file("tm-site.css")
     app.add_js_file("tm-site.js", defer="defer")
     app.add_post_transform(LabelSolutions)
+    app.add_post_transform(DescribeFigures)
     app.connect("html-page-context", _insert_student_box)
     app.connect("build-finished", _write_student_copies)
     app.connect("config-inited", _use_vendored_mathjax)

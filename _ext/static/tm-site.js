@@ -17,7 +17,7 @@
     var big = document.createElement("img");
     big.src = img.currentSrc || img.src;
     big.alt = img.alt;
-    var cssWidth = parseFloat(img.getAttribute("width")) || img.naturalWidth;
+    var cssWidth = parseFloat(img.style.width) || parseFloat(img.getAttribute("width")) || img.naturalWidth;
     big.style.width = Math.max(cssWidth, Math.min(window.innerWidth * 0.95, cssWidth * 1.6)) + "px";
     var hint = document.createElement("div");
     hint.className = "tm-zoom-hint";
@@ -41,7 +41,7 @@
       img.tabIndex = 0;
       img.setAttribute("role", "button");
       img.setAttribute("title", "Show at full size");
-      img.addEventListener("click", function (e) { open(e.currentTarget); });
+      img.addEventListener("click", function (e) { e.preventDefault(); open(e.currentTarget); });
       img.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(e.currentTarget); }
       });

@@ -22,15 +22,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from .test_site_browser import PAGES, ROOT, SITE
+from test_site_browser import PAGES, ROOT, SITE
 
 SHOTS = ROOT / "_build" / "screenshots"
 
 _FIGURES_JS = """() => Array.from(document.querySelectorAll('div.cell_output img'))
   .filter(i => !i.closest('.tm-scrubber') && !i.closest('.tm-browser-explorer'))
   .map(i => ({src: i.src.slice(-40), shown: i.getBoundingClientRect().width,
-              intended: parseFloat(i.getAttribute('width')) || i.naturalWidth, natural: i.naturalWidth}))"""
+              intended: parseFloat(i.style.width) || parseFloat(i.getAttribute('width')) || i.naturalWidth, natural: i.naturalWidth}))"""
 
 _OVERFLOW_JS = """() => {
   const bad = [];
