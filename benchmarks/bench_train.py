@@ -31,10 +31,11 @@ Run: make bench   (or: python benchmarks/bench_train.py --steps 1000 --repeats 5
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -91,22 +92,16 @@ def library(n: int, m: int, densities: list[float], importance: torch.Tensor, *,
     return result.seconds
 
 
-def _peak_rss_child(fn: Callable[[], float], queue) -> None:  # pragma: no cover - runs in a child
-    fn()
-    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB -> MiB (Linux)
-
-
-def peak_rss_mib(fn: Callable[[], float]) -> float | None:
-    """Peak resident memory (MiB) of a forked process that runs ``fn`` once; None where fork is missing."""
+def peak_rss_mib(workload: str, row: str, argv: list[str]) -> float | None:
+    """Peak resident memory (MiB) of a fresh Python process that runs one row once
+    (``--probe``); a subprocess, not a fork, so no thread pool is copied mid-flight."""
+    cmd = [sys.executable, __file__, *argv, "--probe", f"{workload}::{row}"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    last = done.stdout.strip().splitlines()[-1:] if done.returncode == 0 else []
     try:
-        ctx = mp.get_context("fork")
+        return float(last[0]) if last else None
     except ValueError:
         return None
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_rss_child, args=(fn, queue))
-    proc.start()
-    proc.join()
-    return queue.get() if proc.exitcode == 0 else None
 
 
 def peak_cuda_mib(fn: Callable[[], float]) -> float:
@@ -118,15 +113,17 @@ def peak_cuda_mib(fn: Callable[[], float]) -> float:
 
 
 def run_workload(title: str, rows: dict[str, Callable[[int], float]], steps: int, repeats: int,
-                 extrapolate_to: int | None = None, device: str = "cpu") -> None:
+                 extrapolate_to: int | None = None, device: str = "cpu", argv: list[str] | None = None) -> None:
     for fn in rows.values():  # warm-up (allocator, kernels)
         fn(-1)
     times: dict[str, list[float]] = {name: [] for name in rows}
     for r in range(repeats):  # interleaved: every row once per round
         for name, fn in rows.items():
             times[name].append(fn(r))
-    peak = peak_cuda_mib if device.startswith("cuda") else peak_rss_mib
-    memory = {name: peak(lambda fn=fn: fn(0)) for name, fn in rows.items()}
+    if device.startswith("cuda"):
+        memory = {name: peak_cuda_mib(lambda fn=fn: fn(0)) for name, fn in rows.items()}
+    else:
+        memory = {name: peak_rss_mib(title, name, argv or []) for name in rows}
     paper = statistics.median(times["paper notebook loop"])
     print(f"\n{title}: {steps} steps per run, {repeats} interleaved runs of each")
     mem_title = "peak GPU" if device.startswith("cuda") else "peak RSS"
@@ -144,20 +141,15 @@ def run_workload(title: str, rows: dict[str, Callable[[int], float]], steps: int
         print(line)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=1000, help="steps per run, chapter 3's workload")
-    parser.add_argument("--sweep-steps", type=int, default=200, help="steps per run, the n=400 sweep")
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved runs of each row")
-    parser.add_argument("--device", default="cpu", help="cpu or cuda")
-    parser.add_argument("--skip-sweep", action="store_true", help="chapter 3's workload only")
-    args = parser.parse_args()
-    dev = args.device
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"{platform.processor() or platform.machine()}, device {dev}")
+CH03_TITLE = "chapter 3 (n=20, m=5, 7 densities, linear + ReLU, batch 1024)"
+SWEEP_TITLE = "uniform sweep (n=400, m=30, 24 densities, ReLU, batch 256)"
 
-    imp20 = importance_decay(20, 0.7)
-    ch03 = {"n": 20, "m": 5, "densities": CH03_DENSITIES, "importance": imp20, "batch": 1024, "device": dev}
+
+def workloads(args: argparse.Namespace) -> dict[str, dict[str, Callable[[int], float]]]:
+    """Each workload's rows; a row is ``run(seed)`` returning seconds (seed < 0: a short warm-up)."""
+    dev = args.device
+    ch03 = {"n": 20, "m": 5, "densities": CH03_DENSITIES, "importance": importance_decay(20, 0.7), "batch": 1024,
+            "device": dev}
 
     def both(fn: Callable[..., float], **extra) -> Callable[[int], float]:
         def run(seed: int) -> float:
@@ -165,23 +157,40 @@ def main() -> None:
             return sum(fn(**ch03, relu=relu, steps=steps, seed=max(seed, 0), **extra) for relu in (False, True))
         return run
 
-    run_workload("chapter 3 (n=20, m=5, 7 densities, linear + ReLU, batch 1024)", {
-        "paper notebook loop": both(paper_loop),
-        "plain einsum loop": both(paper_loop, adamw=False),
-        "toymodels_lib": both(library),
-    }, args.steps, args.repeats, device=dev)
+    sweep = {"n": 400, "m": 30, "densities": UNIFORM_DENSITIES, "importance": torch.ones(400), "batch": 256,
+             "device": dev, "relu": True}
 
+    def one(fn: Callable[..., float]) -> Callable[[int], float]:
+        return lambda seed: fn(**sweep, steps=5 if seed < 0 else args.sweep_steps, seed=max(seed, 0))
+
+    out = {CH03_TITLE: {"paper notebook loop": both(paper_loop), "plain einsum loop": both(paper_loop, adamw=False),
+                        "toymodels_lib": both(library)}}
     if not args.skip_sweep:
-        sweep = {"n": 400, "m": 30, "densities": UNIFORM_DENSITIES, "importance": torch.ones(400), "batch": 256,
-                 "device": dev, "relu": True}
+        out[SWEEP_TITLE] = {"paper notebook loop": one(paper_loop), "toymodels_lib": one(library)}
+    return out
 
-        def one(fn: Callable[..., float]) -> Callable[[int], float]:
-            return lambda seed: fn(**sweep, steps=5 if seed < 0 else args.sweep_steps, seed=max(seed, 0))
 
-        run_workload("uniform sweep (n=400, m=30, 24 densities, ReLU, batch 256)", {
-            "paper notebook loop": one(paper_loop),
-            "toymodels_lib": one(library),
-        }, args.sweep_steps, args.repeats, extrapolate_to=10_000, device=dev)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=1000, help="steps per run, chapter 3's workload")
+    parser.add_argument("--sweep-steps", type=int, default=200, help="steps per run, the n=400 sweep")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved runs of each row")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--skip-sweep", action="store_true", help="chapter 3's workload only")
+    parser.add_argument("--probe", default=None, help=argparse.SUPPRESS)  # "workload::row": peak memory of one run
+    args = parser.parse_args()
+    rows = workloads(args)
+    if args.probe:
+        workload, row = args.probe.split("::")
+        rows[workload][row](0)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB -> MiB on Linux
+        return
+    argv = ["--steps", str(args.steps), "--sweep-steps", str(args.sweep_steps), "--device", args.device]
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"{platform.processor() or platform.machine()}, device {args.device}")
+    for title, table in rows.items():
+        run_workload(title, table, args.sweep_steps if title == SWEEP_TITLE else args.steps, args.repeats,
+                     extrapolate_to=10_000 if title == SWEEP_TITLE else None, device=args.device, argv=argv)
     print("\nTimes are printed, never asserted; rerun on an idle machine for numbers to quote.")
 
 
