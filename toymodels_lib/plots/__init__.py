@@ -8,6 +8,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
+from .computation import plot_abs_weights, plot_motif_weights, plot_neuron_stacks
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .geometry import (
     plot_dimensionality_histogram,
@@ -41,6 +42,9 @@ __all__ = [
     "density_label",
     "kind_label",
     "model_title",
+    "plot_abs_weights",
+    "plot_motif_weights",
+    "plot_neuron_stacks",
     "plot_basis_alignment",
     "plot_candidate_losses",
     "plot_capacity_vs_density",
