@@ -17,6 +17,7 @@ from .models import UntiedReLUModel
 
 __all__ = [
     "computed_halves",
+    "sweep_counts",
     "find_asymmetric_motifs",
     "motif_loss",
     "motif_model",
@@ -193,3 +194,16 @@ def find_asymmetric_motifs(W: Weights, W_out: Weights, *, min_ratio: float = 1.5
             "w_strong": wa, "w_weak": wb, "r_strong": ra, "r_weak": rb, "inhibit": best[1],
         })
     return sorted(found, key=lambda d: -d["ratio"])
+
+
+def sweep_counts(W: Weights, W_out: Weights, b: Biases) -> dict[str, int]:
+    """Counts for one trained absolute-value model (chapter 10): ``monosemantic`` neurons
+    (one feature ≥ 90% of the squared input weight), features computed in ``both`` halves,
+    features computed in ``one`` half only, and ``motifs`` (:func:`find_asymmetric_motifs`)."""
+    h = computed_halves(W, W_out, b)
+    return {
+        "monosemantic": int(neuron_roles(W, W_out)["mono"].sum()),
+        "both": int(h.all(0).sum()),
+        "one": int((h.any(0) & ~h.all(0)).sum()),
+        "motifs": len(find_asymmetric_motifs(W, W_out)),
+    }

@@ -8,7 +8,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
-from .computation import plot_abs_weights, plot_motif_weights, plot_neuron_stacks
+from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .geometry import (
     plot_dimensionality_histogram,
@@ -41,6 +41,7 @@ __all__ = [
     "SUPERPOSITION_CMAP",
     "density_label",
     "kind_label",
+    "html_table",
     "model_title",
     "plot_abs_weights",
     "plot_motif_weights",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from .._types import Weights
@@ -15,7 +16,7 @@ from .._validate import as_float_tensor
 from ..computation import neuron_roles, normalise_neurons
 from .style import GRAM_CMAP, STYLE
 
-__all__ = ["plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks"]
+__all__ = ["html_table", "plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks"]
 
 
 def _heat(ax, M: np.ndarray, title: str, xlabels: Sequence[str], ylabels: Sequence[str], lim: float) -> None:
@@ -51,7 +52,7 @@ def plot_abs_weights(W: Weights, W_out: Weights, *, title: str | None = None) ->
         axes[0].set_xlabel("feature")
         _heat(axes[1], w_out.T, "read-out weights (output ← neuron)", names, [f"|x{i}|" for i in range(n)], lim)
         axes[1].set_xlabel("neuron")
-        fig.suptitle(title or f"Untied model computing |x|: n = {n} features, m = {m} neurons (each neuron scaled to max |input| = 1)")
+        fig.suptitle(title or f"Computing |x|: n = {n} features, m = {m} neurons (each neuron scaled to max |input| 1)")
     return fig
 
 
@@ -80,17 +81,24 @@ def plot_neuron_stacks(
             roles = neuron_roles(w, w)
             order = np.lexsort((-roles["share"].numpy(), roles["top"].numpy()))
             w = w[order].numpy()
-            pos = np.where(w > 0, w, 0.0)
-            neg = np.where(w < 0, w, 0.0)
+            # one rectangle per (neuron, feature) segment above 0.2% of the neuron's scale,
+            # drawn as a single collection (tens of thousands of bar patches are slow)
+            verts, cols = [], []
             up = np.zeros(m)
             down = np.zeros(m)
             for i in range(n):
-                if pos[:, i].any():
-                    ax.bar(np.arange(m), pos[:, i], bottom=up, color=colours[i], width=0.8, linewidth=0)
-                    up += pos[:, i]
-                if neg[:, i].any():
-                    ax.bar(np.arange(m), neg[:, i], bottom=down, color=colours[i], width=0.8, linewidth=0)
-                    down += neg[:, i]
+                for j in np.nonzero(np.abs(w[:, i]) > 2e-3)[0]:
+                    v = float(w[j, i])
+                    base = up[j] if v > 0 else down[j]
+                    top = base + v
+                    verts.append([(j - 0.4, base), (j + 0.4, base), (j + 0.4, top), (j - 0.4, top)])
+                    cols.append(colours[i])
+                    if v > 0:
+                        up[j] = top
+                    else:
+                        down[j] = top
+            ax.add_collection(PolyCollection(verts, facecolors=cols, edgecolors="none"))
+            ax.set_xlim(-0.7, m - 0.3)
             ax.axhline(0, color="gray", lw=0.6)
             mono = int(roles["mono"].sum())
             ax.set_title(f"1−S = {dens[r]:g}: {mono}/{m} neurons monosemantic", fontsize=9, loc="left")
@@ -128,3 +136,19 @@ def plot_motif_weights(W: Weights, W_out: Weights, neurons: Sequence[int], featu
         if title:
             fig.suptitle(title)
     return fig
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A small HTML table (chapter 10's counts per density): ``header`` names the columns,
+    each row gives one value per column. Wrap it in ``IPython.display.HTML`` to show it."""
+    head = list(header)
+    if not head:
+        raise ValueError("header must name at least one column")
+    body = []
+    for k, row in enumerate(rows):
+        cells = list(row)
+        if len(cells) != len(head):
+            raise ValueError(f"row {k} has {len(cells)} values; the header has {len(head)} columns")
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    th = "".join(f"<th>{h}</th>" for h in head)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
