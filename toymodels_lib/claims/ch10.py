@@ -37,10 +37,10 @@ def _models(result: dict[str, Any]) -> list[tuple[float, torch.Tensor, torch.Ten
 @claim(
     "ch10.dense-relu-pairs",
     chapter=10,
-    statement="With n = 3 dense features and m = 6 neurons, every feature gets one ReLU(x) neuron and one ReLU(−x) neuron, each carrying that feature alone, and the model computes |x| almost exactly.",
+    statement="With n = 3 dense features and m = 6 neurons, every feature gets one ReLU(x) neuron and one ReLU(−x) neuron, each carrying that feature alone (≥ 99% of its squared input weight), and (each neuron scaled so its largest input weight is 1) output |x_i| reads its two neurons with weight 1 ± 0.1 and every other neuron with a weight below 0.1 in size.",
     paper="In the dense n=3, m=6 case each feature is computed by a pair of neurons, one for ReLU(x) and one for ReLU(−x).",
     section=SECTION,
-    criterion=equals("6 monosemantic neurons, one + and one − per feature"),
+    criterion=equals("6 monosemantic neurons, one + and one − per feature, read back with weight 1"),
     selection=BEST4,
 )
 def _dense_pairs(result: Any) -> str:
@@ -51,7 +51,12 @@ def _dense_pairs(result: Any) -> str:
     pairs = all(
         sorted(roles["sign"][roles["top"] == i].tolist()) == [-1.0, 1.0] for i in range(n)
     )
-    return f"{mono} monosemantic neurons" + (", one + and one − per feature" if pairs else ", not one + and one − per feature")
+    w, w_out = normalise_neurons(W, W_out)
+    own = torch.zeros_like(w_out, dtype=torch.bool)
+    own[torch.arange(w.shape[0]), roles["top"]] = True
+    read_back = bool(((w_out[own] - 1).abs() < 0.1).all() and (w_out[~own].abs() < 0.1).all())
+    text = f"{mono} monosemantic neurons" + (", one + and one − per feature" if pairs else ", not one + and one − per feature")
+    return text + (", read back with weight 1" if read_back else ", not read back with weight 1 by their own output only")
 
 
 @claim(
@@ -212,7 +217,7 @@ def _motif_count(result: dict[str, Any]) -> bool:
 @claim(
     "ch10.inhibitor-beats-symmetric",
     chapter=10,
-    statement="Hand-built, 4 pairs of sparse features (1−S = 0.1) in 5 neurons: asymmetric superposition with one shared inhibitor has a lower loss than the best symmetric use of the same 5 neurons (3 symmetric pairs and one pair computed exactly), measured on 2²⁰ samples.",
+    statement="Hand-built, 4 pairs of sparse features (1−S = 0.1) in 5 neurons: asymmetric superposition with one shared inhibitor has a lower loss than the best symmetric use of the same 5 neurons (3 symmetric pairs and one pair computed exactly), measured on 2¹⁹ samples.",
     paper="Asymmetric superposition with an inhibitor converts positive interference into negative interference, which the ReLU removes.",
     section=SECTION,
     criterion=is_true(),

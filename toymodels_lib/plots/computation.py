@@ -20,9 +20,10 @@ __all__ = ["html_table", "plot_abs_weights", "plot_motif_weights", "plot_neuron_
 
 
 def _heat(ax, M: np.ndarray, title: str, xlabels: Sequence[str], ylabels: Sequence[str], lim: float) -> None:
+    """A weight heat map with the values written in (entries below 0.05 in size left blank)."""
     ax.imshow(M, cmap=GRAM_CMAP, vmin=-lim, vmax=lim, aspect="auto")
     for (r, c), v in np.ndenumerate(M):
-        if abs(v) >= 0.005:
+        if abs(v) >= 0.05:
             ax.text(c, r, f"{v:.2g}", ha="center", va="center", fontsize=9,
                     color="white" if abs(v) > 0.6 * lim else "black")
     ax.set_xticks(range(M.shape[1]), list(xlabels))
@@ -37,7 +38,7 @@ def plot_abs_weights(W: Weights, W_out: Weights, *, title: str | None = None) ->
     so its largest input weight is 1 (:func:`~toymodels_lib.computation.normalise_neurons`):
     left, the input weights ``W[j, i]`` (neuron ``j`` against feature ``i``); right, the
     read-out weights ``W_out[j, i]`` (output ``i`` against neuron ``j``). Neurons are ordered
-    by their main feature, the ReLU(x) neuron first."""
+    by their main feature, the ReLU(x) neuron first; entries below 0.05 in size are not written."""
     w, w_out = normalise_neurons(W, W_out)
     roles = neuron_roles(w, w_out)
     order = np.lexsort((-roles["sign"].numpy(), roles["top"].numpy()))
@@ -52,7 +53,7 @@ def plot_abs_weights(W: Weights, W_out: Weights, *, title: str | None = None) ->
         axes[0].set_xlabel("feature")
         _heat(axes[1], w_out.T, "read-out weights (output ← neuron)", names, [f"|x{i}|" for i in range(n)], lim)
         axes[1].set_xlabel("neuron")
-        fig.suptitle(title or f"Computing |x|: n = {n} features, m = {m} neurons (each neuron scaled to max |input| 1)")
+        fig.suptitle(title or f"Computing |x| with n = {n} features and m = {m} neurons")
     return fig
 
 
