@@ -13,10 +13,33 @@ from matplotlib.figure import Figure
 
 from .._types import Weights
 from .._validate import as_float_tensor
-from ..computation import neuron_roles, normalise_neurons
+from ..metrics import neuron_top_feature_fraction
 from .style import GRAM_CMAP, STYLE
 
 __all__ = ["html_table", "plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks"]
+
+
+def normalise_neurons(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each neuron rescaled so its largest input weight is 1, its read-out by the inverse
+    (the same as :func:`toymodels_lib.computation.normalise_neurons`; figures may not import
+    that module, which builds models)."""
+    w = as_float_tensor("W", W, min_dim=2, max_dim=2, dtype=torch.float64)
+    w_out = as_float_tensor("W_out", W_out, min_dim=2, max_dim=2, dtype=torch.float64)
+    if w.shape != w_out.shape:
+        raise ValueError(
+            f"W and W_out must have the same shape [hidden, features], got {tuple(w.shape)} and {tuple(w_out.shape)}"
+        )
+    scale = w.abs().amax(1, keepdim=True)
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    return w / scale, w_out * scale
+
+
+def _roles(w: torch.Tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Main feature, its sign and its share of the squared input weight, per neuron."""
+    top = (w**2).argmax(1)
+    sign = torch.sign(w[torch.arange(w.shape[0]), top])
+    share = neuron_top_feature_fraction(w, allow_expansion=True)
+    return top.numpy(), sign.numpy(), share.numpy()
 
 
 def _heat(ax, M: np.ndarray, title: str, xlabels: Sequence[str], ylabels: Sequence[str], lim: float) -> None:
@@ -40,8 +63,8 @@ def plot_abs_weights(W: Weights, W_out: Weights, *, title: str | None = None) ->
     read-out weights ``W_out[j, i]`` (output ``i`` against neuron ``j``). Neurons are ordered
     by their main feature, the ReLU(x) neuron first; entries below 0.05 in size are not written."""
     w, w_out = normalise_neurons(W, W_out)
-    roles = neuron_roles(w, w_out)
-    order = np.lexsort((-roles["sign"].numpy(), roles["top"].numpy()))
+    top, sign, _ = _roles(w)
+    order = np.lexsort((-sign, top))
     w, w_out = w[order].numpy(), w_out[order].numpy()
     m, n = w.shape
     names = [f"{j}" for j in order]
@@ -79,8 +102,8 @@ def plot_neuron_stacks(
         for r in range(n_models):
             ax = axes[r, 0]
             w, _ = normalise_neurons(Ws[r], torch.ones_like(Ws[r]))
-            roles = neuron_roles(w, w)
-            order = np.lexsort((-roles["share"].numpy(), roles["top"].numpy()))
+            top, _, share = _roles(w)
+            order = np.lexsort((-share, top))
             w = w[order].numpy()
             # one rectangle per (neuron, feature) segment above 0.2% of the neuron's scale,
             # drawn as a single collection (tens of thousands of bar patches are slow)
@@ -101,7 +124,7 @@ def plot_neuron_stacks(
             ax.add_collection(PolyCollection(verts, facecolors=cols, edgecolors="none"))
             ax.set_xlim(-0.7, m - 0.3)
             ax.axhline(0, color="gray", lw=0.6)
-            mono = int(roles["mono"].sum())
+            mono = int((share >= 0.9).sum())
             ax.set_title(f"1−S = {dens[r]:g}: {mono}/{m} neurons monosemantic", fontsize=9, loc="left")
             lim = max(1.05, float(up.max()), float(-down.min()))
             ax.set_ylim(-lim, lim)
