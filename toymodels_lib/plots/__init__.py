@@ -8,6 +8,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
+from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .geometry import (
     plot_dimensionality_histogram,
@@ -53,9 +54,13 @@ __all__ = [
     "SUPERPOSITION_CMAP",
     "density_label",
     "kind_label",
+    "html_table",
     "legibility_problems",
     "model_title",
     "panel_layout",
+    "plot_abs_weights",
+    "plot_motif_weights",
+    "plot_neuron_stacks",
     "plot_basis_alignment",
     "plot_candidate_losses",
     "plot_capacity_vs_density",
