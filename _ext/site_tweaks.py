@@ -18,7 +18,8 @@
    repository's address to the pages (the intro page's "How to cite").
 4. The book's own styles and script (``_ext/static``): printed outputs and code wrap in the
    column, wide display math scrolls in its own box, HTML outputs and the live-explorer note
-   follow the dark theme, every figure opens at full size on click, tap or Enter; the favicon.
+   follow the dark theme, every figure opens at full size on click, tap or Enter, math in
+   search-result snippets is typeset (MathJax is loaded on the search page too); the favicon.
 5. Solutions. A code cell tagged ``solution`` collapses behind "Show solution" (not the
    generic "Show code cell source" of the setup cell), and its ``# BEGIN SOLUTION`` /
    ``# END SOLUTION`` marker lines are not shown.
@@ -247,6 +248,14 @@ def _student_box(links: dict[str, str]) -> str:
     )
 
 
+def _mathjax_on_search_page(app, pagename, templatename, context, doctree) -> None:
+    """The search page quotes raw math in its snippets; load MathJax there so that
+    ``tm-site.js`` can typeset them (Sphinx loads it only on pages with math)."""
+    if pagename != "search" or not app.config.mathjax_path:
+        return
+    app.add_js_file(app.config.mathjax_path, priority=800, defer="defer")
+
+
 def _insert_student_box(app, pagename, templatename, context, doctree) -> None:
     links = student_links(app, pagename)
     body = context.get("body")
@@ -309,6 +318,7 @@ def setup(app):
     app.add_post_transform(LabelSolutions)
     app.add_post_transform(DescribeFigures)
     app.connect("html-page-context", _insert_student_box)
+    app.connect("html-page-context", _mathjax_on_search_page)
     app.connect("build-finished", _write_student_copies)
     app.connect("config-inited", _use_vendored_mathjax)
     app.connect("config-inited", _add_version_and_licences)

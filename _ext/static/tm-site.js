@@ -47,9 +47,24 @@
       });
     }
   }
+  // Search results quote the pages' raw math (\\( W \\)): typeset each snippet as it appears.
+  function typesetSearchResults() {
+    var results = document.getElementById("search-results");
+    if (!results || !window.MathJax) return;
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending || !window.MathJax.typesetPromise) return;
+      pending = true;
+      setTimeout(function () {
+        pending = false;
+        window.MathJax.typesetPromise([results]).catch(function () {});
+      }, 200);
+    }).observe(results, {childList: true, subtree: true});
+  }
+  function start() { setup(); typesetSearchResults(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    setup();
+    start();
   }
 })();

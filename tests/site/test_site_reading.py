@@ -197,3 +197,15 @@ def test_the_site_has_a_favicon(site_dir):
         if (SITE / page).is_file():
             target = (SITE / page).read_text()
     assert 'rel="icon"' in target, "no favicon link in the pages"
+
+
+def test_search_snippets_show_typeset_math(site_url, browser):
+    """A search whose hits quote formulas shows them typeset, not as raw LaTeX."""
+    context, p = _open(browser, site_url, "search.html?q=superposition+features")
+    try:
+        p.wait_for_selector("#search-results li", timeout=20_000)
+        p.wait_for_timeout(1500)
+        text = p.inner_text("#search-results")
+        assert "\\(" not in text and "\\)" not in text, f"raw LaTeX in the search results: {text[:300]!r}"
+    finally:
+        context.close()
