@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,19 +52,29 @@ SAE_EVAL_STREAM = 0x5EED_5AE2
 class SparseAutoencoder(nn.Module):
     """``n_instances`` sparse autoencoders with ``n_latents`` latents on ``n_inputs``-dimensional activations.
 
-    Instance ``k`` is initialised from its own stream ``(seed, k)``: decoder columns are
+    Instance ``k`` is initialised from its own stream ``(seed, stream_keys[k])`` (the key is
+    ``k`` by default; :func:`train_sae` gives seed ``j`` of every L1 value the key ``j``, so
+    an L1 sweep starts every value from the same dictionaries): decoder columns are
     random unit vectors, the encoder is the decoder's transpose, both biases zero.
     """
 
-    def __init__(self, n_inputs: int, n_latents: int, n_instances: int = 1, *, seed: int = 0) -> None:
+    def __init__(
+        self, n_inputs: int, n_latents: int, n_instances: int = 1, *, seed: int = 0,
+        stream_keys: Sequence[int] | None = None,
+    ) -> None:
         super().__init__()
         self.n_inputs = check_positive_int("n_inputs", n_inputs)
         self.n_latents = check_positive_int("n_latents", n_latents)
         self.n_instances = check_positive_int("n_instances", n_instances)
         seed = check_seed("seed", seed)
+        keys = list(range(self.n_instances)) if stream_keys is None else [int(k) for k in stream_keys]
+        if len(keys) != self.n_instances or any(k < 0 for k in keys):
+            raise ValueError(
+                f"stream_keys must hold {self.n_instances} non-negative ints (one per instance), got {stream_keys!r}"
+            )
         dec = np.empty((self.n_instances, self.n_inputs, self.n_latents), dtype=np.float32)
-        for k in range(self.n_instances):
-            dec[k] = random_stream(SAE_STREAM, seed, k).standard_normal(dec.shape[1:], dtype=np.float32)
+        for k, key in enumerate(keys):
+            dec[k] = random_stream(SAE_STREAM, seed, key).standard_normal(dec.shape[1:], dtype=np.float32)
         W_dec = torch.from_numpy(dec)
         W_dec = W_dec / W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
         self.W_dec = nn.Parameter(W_dec)
@@ -267,7 +278,8 @@ def train_sae(
 
     ``W`` is the toy model's ``[m, n]`` weights and ``sparsity``/``density`` its feature
     distribution (exactly one). One instance per ``l1`` value and seed (``l1``-major),
-    all on the same batches of activations. Adam at ``lr`` with a cosine decay to zero;
+    all on the same batches of activations; seed ``j`` starts from the same dictionary at
+    every ``l1``. Adam at ``lr`` with a cosine decay to zero;
     decoder columns renormalised after every step. With ``resample_every=R`` every latent
     that did not fire in the last ``R`` steps is resampled, at steps ``R, 2R, …`` up to
     three quarters of training (so the last quarter settles). Everything is seeded by ``seed``.
@@ -289,7 +301,8 @@ def train_sae(
     sampler = toy_activations(W, sparsity=sp[None], seed=seed)
     n_inst = coefs.numel() * n_seeds
     coef = coefs.repeat_interleave(n_seeds)
-    sae = SparseAutoencoder(W.shape[0], n_latents, n_inst, seed=seed)
+    keys = [j for _ in range(coefs.numel()) for j in range(n_seeds)]
+    sae = SparseAutoencoder(W.shape[0], n_latents, n_inst, seed=seed, stream_keys=keys)
     params = [sae.W_enc, sae.b_enc, sae.W_dec, sae.b_dec]
     offsets, off = {}, 0
     for name, p in zip(("W_enc", "b_enc", "W_dec", "b_dec"), params, strict=True):
@@ -334,7 +347,8 @@ def evaluate_sae(result: SAEResult, *, n_samples: int = 16384, threshold: float 
 
     Returns per-instance tensors: ``mse`` (mean ‖h − ĥ‖²), ``fvu`` (that over the variance
     of ``h``, the fraction of variance unexplained), ``l0`` (mean number of active latents
-    per input), ``dead`` (latents that never fire on the samples), ``mmcs`` (the mean over
+    per input), ``dead`` (latents that never fire on the samples; ``dead_mask`` says which,
+    ``[instances, latents]``), ``mmcs`` (the mean over
     the toy model's represented features, ``‖W_i‖ > 0.5``, of the best cosine with a
     decoder direction), ``recovered`` (how many represented features have a best cosine
     above ``threshold``); and ``max_cos`` ``[instances, features]`` (NaN for features the
@@ -357,6 +371,7 @@ def evaluate_sae(result: SAEResult, *, n_samples: int = 16384, threshold: float 
         "fvu": mse / var.clamp_min(1e-12),
         "l0": (a > 0).float().sum(-1).mean(-1),
         "dead": (~(a > 0).any(1)).sum(-1),
+        "dead_mask": ~(a > 0).any(1),
         "max_cos": cos,
         "mmcs": cos[:, represented].mean(-1),
         "recovered": (cos[:, represented] > threshold).sum(-1),
