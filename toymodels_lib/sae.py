@@ -36,15 +36,19 @@ from .optim import FlatAdam
 __all__ = [
     "SAE_STREAM",
     "SAEResult",
+    "SAETable",
     "SparseAutoencoder",
     "evaluate_sae",
     "sae_loss",
+    "sweep_points",
     "toy_activations",
     "train_sae",
 ]
 
 SAE_STREAM = 0x5EED_5AE0
 """Domain tag of the SAEs' initialisation streams (data streams use the toy model's tags)."""
+RESAMPLE_SCALE = 0.2
+"""A resampled latent's encoder row has this times the mean norm of the live rows."""
 SAE_DATA_STREAM = 0x5EED_5AE1
 SAE_EVAL_STREAM = 0x5EED_5AE2
 
@@ -224,10 +228,11 @@ def _check_l1_values(l1: Any) -> torch.Tensor:
 @torch.no_grad()
 def _resample(
     sae: SparseAutoencoder, opt: FlatAdam, offsets: dict[str, int], dead: torch.Tensor, h: torch.Tensor,
-    gen: torch.Generator,
+    gens: Sequence[torch.Generator],
 ) -> None:
     """Give every dead latent a new direction: the (normalised) residual of an input drawn
-    with probability ∝ its squared reconstruction error; reset its Adam moments."""
+    with probability ∝ its squared reconstruction error; reset its Adam moments (momentum
+    zero, second moment the mean of the instance's live entries)."""
     h_hat, _ = sae(h)
     err = h - h_hat  # [k, batch, m]
     weight = (err**2).sum(-1)  # [k, batch]
@@ -239,11 +244,11 @@ def _resample(
         w = weight[k]
         if float(w.sum()) <= 0:
             w = torch.ones_like(w)
-        pick = torch.multinomial(w, idx.numel(), replacement=True, generator=gen)
+        pick = torch.multinomial(w, idx.numel(), replacement=True, generator=gens[k])
         direction = err[k, pick]  # [dead, m]
         direction = direction / direction.norm(dim=-1, keepdim=True).clamp_min(1e-12)
         alive = ~dead[k]
-        scale = 0.2 * float(enc_norm[k, alive].mean()) if alive.any() else 1.0
+        scale = RESAMPLE_SCALE * float(enc_norm[k, alive].mean()) if alive.any() else 1.0
         sae.W_dec.data[k][:, idx] = direction.T
         sae.W_enc.data[k][idx] = direction * scale
         sae.b_enc.data[k][idx] = 0.0
@@ -253,10 +258,14 @@ def _resample(
                 mask[k][:, idx] = True
             else:
                 mask[k][idx] = True
-            flat_mask = mask.reshape(-1)
             start = offsets[name]
-            for buf in (opt.exp_avg, opt.exp_avg_sq):
-                buf[start : start + param.numel()][flat_mask] = 0.0
+            m = opt.exp_avg[start : start + param.numel()].view_as(param)
+            v = opt.exp_avg_sq[start : start + param.numel()].view_as(param)
+            # zero momentum; second moment at the live latents' mean, so that the first
+            # steps are ordinary-sized (zeroed moments make Adam's first step ~3x lr)
+            live_v = v[k][~mask[k]]
+            m[mask] = 0.0
+            v[mask] = float(live_v.mean()) if live_v.numel() else 0.0
 
 
 def train_sae(
@@ -309,7 +318,8 @@ def train_sae(
         offsets[name] = off
         off += p.numel()
     opt = FlatAdam(params, lr=lr)
-    gen = torch.Generator().manual_seed(seed)
+    # one resampling stream per instance, keyed like its initialisation
+    gens = [torch.Generator().manual_seed(int(random_stream(SAE_STREAM + 3, seed, j).integers(2**62))) for j in keys]
     fired = torch.zeros(n_inst, n_latents, dtype=torch.bool)
     n_resampled = torch.zeros(n_inst, dtype=torch.long)
     history, history_steps = [], []
@@ -331,7 +341,7 @@ def train_sae(
         if resample_every and (step + 1) % resample_every == 0 and step + 1 <= 0.75 * steps:
             dead = ~fired
             if dead.any():
-                _resample(sae, opt, offsets, dead, h, gen)
+                _resample(sae, opt, offsets, dead, h, gens)
                 n_resampled += dead.sum(1)
             fired.zero_()
     return SAEResult(
@@ -379,3 +389,64 @@ def evaluate_sae(result: SAEResult, *, n_samples: int = 16384, threshold: float 
     result.metrics = out
     return out
 
+
+
+class SAETable:
+    """Per-instance metrics of :func:`evaluate_sae` as a small table (HTML in a notebook)."""
+
+    COLUMNS = (("recovered", "features recovered", "{:d}"), ("dead", "dead latents", "{:d}"),
+               ("mmcs", "mean max cosine", "{:.3f}"), ("l0", "L0", "{:.2f}"), ("fvu", "FVU", "{:.4f}"))
+
+    def __init__(self, result: SAEResult, *, label: str = "seed") -> None:
+        if not isinstance(result, SAEResult):
+            raise TypeError(f"result must be an SAEResult (from train_sae), got {type(result).__name__}")
+        if not result.metrics:
+            raise ValueError("result has no metrics yet: call evaluate_sae(result) first")
+        self.label = str(label)
+        self.rows = []
+        for k in range(result.n_instances):
+            row = {"l1": float(result.l1[k]), "seed": k % result.n_seeds}
+            for key, _, _ in self.COLUMNS:
+                v = result.metrics[key][k]
+                row[key] = int(v) if key in ("recovered", "dead") else float(v)
+            self.rows.append(row)
+        self.show_l1 = len({r["l1"] for r in self.rows}) > 1
+
+    def _cells(self, row: dict[str, Any]) -> list[str]:
+        head = ([f"{row['l1']:g}"] if self.show_l1 else []) + [str(row["seed"])]
+        return head + [fmt.format(row[key]) for key, _, fmt in self.COLUMNS]
+
+    def _header(self) -> list[str]:
+        return (["L1"] if self.show_l1 else []) + [self.label] + [name for _, name, _ in self.COLUMNS]
+
+    def __repr__(self) -> str:
+        lines = [" | ".join(self._header())] + [" | ".join(self._cells(r)) for r in self.rows]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in self._header())
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in self._cells(r)) + "</tr>" for r in self.rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def sweep_points(result: SAEResult, *, n_features: int | None = None) -> dict[str, list[float]]:
+    """One point per L1 value of an L1 sweep, averaged over its seeds (chapter 11's trade-off).
+
+    Returns ``"l1"``, ``"l0"`` and ``"fvu"`` (means over the seeds) and ``"full"``: the fraction
+    of seeds that recovered ``n_features`` features (default: every feature the toy model
+    represents). Evaluates the result first if needed.
+    """
+    if not isinstance(result, SAEResult):
+        raise TypeError(f"result must be an SAEResult (from train_sae), got {type(result).__name__}")
+    m = result.metrics or evaluate_sae(result)
+    if n_features is None:
+        n_features = int((feature_norms(result.W_true) > 0.5).sum())
+    n_features = check_positive_int("n_features", n_features)
+    s = result.n_seeds
+    per = lambda t: t.reshape(-1, s).float()  # noqa: E731
+    return {
+        "l1": [float(v) for v in result.l1[::s]],
+        "l0": per(m["l0"]).mean(1).tolist(),
+        "fvu": per(m["fvu"]).mean(1).tolist(),
+        "full": (per(m["recovered"]) >= n_features).float().mean(1).tolist(),
+    }

@@ -8,7 +8,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
-from .dictionary import plot_sae_directions, plot_sae_tradeoff
+from .dictionary import plot_feature_recovery, plot_sae_directions, plot_sae_tradeoff
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .geometry import (
     plot_dimensionality_histogram,
@@ -64,4 +64,4 @@ __all__ = [
     "plot_word_offsets",
 ]
 
-__all__ += ["plot_sae_directions", "plot_sae_tradeoff"]  # chapter 11
+__all__ += ["plot_feature_recovery", "plot_sae_directions", "plot_sae_tradeoff"]  # chapter 11

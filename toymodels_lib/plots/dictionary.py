@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from .style import FIGSIZE, STYLE, bare_square
 
-__all__ = ["plot_sae_directions", "plot_sae_tradeoff"]
+__all__ = ["plot_feature_recovery", "plot_sae_directions", "plot_sae_tradeoff"]
 
 _OK = "#0072B2"  # blue: a decoder direction within 0.95 cosine of a true feature
 _OFF = "#D55E00"  # vermillion: a live latent that matches no feature
@@ -55,7 +55,7 @@ def plot_sae_directions(
     cols = min(4, len(idx))
     rows = -(-len(idx) // cols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(rows, cols, figsize=(1.7 * cols, 1.85 * rows + 0.35), squeeze=False)
+        fig, axes = plt.subplots(rows, cols, figsize=(1.72 * cols, 1.9 * rows + 0.4), squeeze=False)
         for p, ax in enumerate(axes.flat):
             if p >= len(idx):
                 ax.axis("off")
@@ -75,7 +75,7 @@ def plot_sae_directions(
             bare_square(ax, 1.25)
             rec = int(result.metrics["recovered"][k])
             head = titles[p] if titles is not None else f"instance {k}"
-            ax.set_title(f"{head}\n{rec}/{int((np.linalg.norm(W, axis=0) > 0.5).sum())} recovered", fontsize=9)
+            ax.set_title(f"{head}: {rec}/{int((np.linalg.norm(W, axis=0) > 0.5).sum())} found", fontsize=9)
         handles = [
             Line2D([], [], color="0.55", lw=2.2, label="true feature"),
             Line2D([], [], color=_OK, lw=1.6, label=f"latent, cos > {threshold:g}"),
@@ -129,4 +129,41 @@ def plot_sae_tradeoff(points: Mapping[int, Mapping[str, Sequence[float]]], *, n_
         ax.scatter([], [], facecolor="white", edgecolor="0.3", s=40, label="no seed does")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=9)
         fig.tight_layout()
+    return fig
+
+
+def plot_feature_recovery(results: Mapping[str, Any], *, threshold: float = 0.95) -> Figure:
+    """Each true feature's best cosine with a decoder direction, one panel per model (chapter 11).
+
+    ``results`` maps a label to an evaluated :class:`~toymodels_lib.sae.SAEResult`. Along x the
+    features the toy model represents (``‖W_i‖ > 0.5``); one dot per SAE instance (seed); a
+    dashed line at ``threshold``.
+    """
+    if not isinstance(results, Mapping) or not results:
+        raise ValueError("results must be a non-empty mapping {label: SAEResult}")
+    for label, r in results.items():
+        _sae_result(r)
+        if not r.metrics:
+            raise ValueError(f"results[{label!r}] has no metrics yet: call evaluate_sae first")
+    colors = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
+    with plt.rc_context(STYLE):
+        widths = [max(3, int((np.linalg.norm(r.W_true.numpy(), axis=0) > 0.5).sum())) for r in results.values()]
+        fig, axes = plt.subplots(1, len(results), figsize=(FIGSIZE[0], 2.9), squeeze=False,
+                                 gridspec_kw={"width_ratios": widths}, sharey=True)
+        for ax, (label, r) in zip(axes[0], results.items(), strict=True):
+            cos = r.metrics["max_cos"].numpy()
+            rep = np.flatnonzero(np.linalg.norm(r.W_true.numpy(), axis=0) > 0.5)
+            for k in range(cos.shape[0]):
+                ax.scatter(np.arange(len(rep)) + (k - (cos.shape[0] - 1) / 2) * 0.15, cos[k, rep], s=10,
+                           color=colors[k % r.n_seeds % len(colors)], label=f"seed {k % r.n_seeds}")
+            ax.axhline(threshold, color="0.4", ls="--", lw=1)
+            ax.set_title(f"{label}: {len(rep)} features represented", fontsize=9)
+            ax.set_xlabel("represented feature")
+            step = max(1, len(rep) // 8)
+            ax.set_xticks(np.arange(0, len(rep), step), [str(i) for i in rep[::step]])
+        axes[0, 0].set_ylabel("best cosine with a latent")
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        uniq = dict(zip(labels, handles, strict=True))
+        fig.legend(uniq.values(), uniq.keys(), loc="lower center", ncol=len(uniq), frameon=False, fontsize=9)
+        fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig

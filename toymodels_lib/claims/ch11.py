@@ -1,0 +1,207 @@
+"""Claims of chapter 11 (sparse dictionary learning: sparse autoencoders recover the true
+features of toy models; dead latents and resampling; the sparsity/reconstruction trade-off).
+
+The measures take what the page shows: an evaluated :class:`~toymodels_lib.sae.SAEResult`
+(``first``), dicts of them (``{"plain", "resampled"}``; ``{"n20", "n40"}``) and the sweep
+``{dictionary size: SAEResult}`` with one instance per L1 value and seed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from ..metrics import feature_norms
+from ..sae import SAEResult, evaluate_sae
+from . import at_least, claim, equals, is_true
+
+SECTION = "Strategic Picture: sparse dictionary learning (Sharkey et al. 2022; Bricken et al. 2023)"
+RECOVERED = "a feature is recovered when some decoder direction has cosine > 0.95 with it"
+
+
+def _m(result: SAEResult) -> dict[str, torch.Tensor]:
+    return result.metrics or evaluate_sae(result)
+
+
+def _full(result: SAEResult) -> torch.Tensor:
+    n = int((feature_norms(result.W_true) > 0.5).sum())
+    return _m(result)["recovered"] >= n
+
+
+def _per_l1(result: SAEResult, key: str) -> torch.Tensor:
+    """``metrics[key]`` as ``[l1 values, seeds]``."""
+    return _m(result)[key].reshape(-1, result.n_seeds)
+
+
+def _l1_index(result: SAEResult, l1: float) -> int:
+    values = [float(v) for v in result.l1[:: result.n_seeds]]
+    return min(range(len(values)), key=lambda i: abs(values[i] - l1))
+
+
+@claim(
+    "ch11.pentagon-recovered",
+    chapter=11,
+    statement="Five latents (L1 = 0.3, learning rate 0.03) on the pentagon's hidden states: 7 of 8 seeds recover all five features.",
+    paper="Sparse dictionary learning can take features out of superposition when the features are sparse.",
+    section=SECTION,
+    criterion=at_least(7),
+    unit="of 8 seeds recover all 5",
+    selection=RECOVERED,
+)
+def _pentagon(first: SAEResult) -> int:
+    return int(_full(first).sum())
+
+
+@claim(
+    "ch11.pentagon-merged-seed",
+    chapter=11,
+    statement="The seeds that miss features have no dead latent: a latent sits between two features and fires for both (their L0 is higher than every full seed's).",
+    paper="(the book's own observation)",
+    section=SECTION,
+    criterion=is_true(),
+)
+def _merged(first: SAEResult) -> bool:
+    m, full = _m(first), _full(first)
+    if bool(full.all()):
+        return False
+    miss = ~full
+    return bool((m["dead"][miss] == 0).all()) and float(m["l0"][miss].min()) > float(m["l0"][full].max())
+
+
+@claim(
+    "ch11.dead-latents-miss-features",
+    chapter=11,
+    statement="At learning rate 0.1 without resampling, a seed ends with dead latents and misses features.",
+    paper="Dead latents: some latents stop firing during training and never recover (Bricken et al. 2023).",
+    section=SECTION,
+    criterion=at_least(1),
+    unit="seeds with dead latents and missed features",
+)
+def _dead(shown: dict[str, SAEResult]) -> int:
+    r = shown["plain"]
+    return int(((_m(r)["dead"] > 0) & ~_full(r)).sum())
+
+
+@claim(
+    "ch11.resampling-no-dead",
+    chapter=11,
+    statement="With dead latents resampled every 100 steps, no seed ends with a dead latent.",
+    paper="Resampling dead latents during training (Bricken et al. 2023).",
+    section=SECTION,
+    criterion=equals(0),
+    unit="dead latents, all seeds",
+)
+def _no_dead(shown: dict[str, SAEResult]) -> int:
+    return int(_m(shown["resampled"])["dead"].sum())
+
+
+@claim(
+    "ch11.resampling-recovers-more",
+    chapter=11,
+    statement="Resampling turns the seed with dead latents into one that recovers all five: more seeds recover every feature.",
+    paper="Resampling dead latents improves the dictionary (Bricken et al. 2023).",
+    section=SECTION,
+    criterion=at_least(1),
+    unit="more seeds recover all 5",
+)
+def _more(shown: dict[str, SAEResult]) -> int:
+    return int(_full(shown["resampled"]).sum()) - int(_full(shown["plain"]).sum())
+
+
+@claim(
+    "ch11.l1-trades-reconstruction-for-sparsity",
+    chapter=11,
+    statement="For every dictionary size, the largest L1 coefficient gives a lower L0 and a higher fraction of variance unexplained than the smallest.",
+    paper="The L1 coefficient trades reconstruction for sparsity.",
+    section=SECTION,
+    criterion=is_true(),
+)
+def _tradeoff(sweep: dict[int, SAEResult]) -> bool:
+    ok = True
+    for r in sweep.values():
+        l0, fvu = _per_l1(r, "l0").mean(1), _per_l1(r, "fvu").mean(1)
+        ok &= bool(l0[-1] < l0[0]) and bool(fvu[-1] > fvu[0])
+    return ok
+
+
+@claim(
+    "ch11.five-latents-need-l1",
+    chapter=11,
+    statement="With five latents no seed recovers all five features at L1 ≤ 0.1; every seed does at L1 = 0.3.",
+    paper="(the book's own observation)",
+    section=SECTION,
+    criterion=is_true(),
+    selection=RECOVERED,
+)
+def _need_l1(sweep: dict[int, SAEResult]) -> bool:
+    r = sweep[5]
+    full = (_per_l1(r, "recovered") >= 5)
+    values = [float(v) for v in r.l1[:: r.n_seeds]]
+    low = [i for i, v in enumerate(values) if v <= 0.1 + 1e-9]
+    return (not bool(full[low].any())) and bool(full[_l1_index(r, 0.3)].all())
+
+
+@claim(
+    "ch11.three-latents-merge",
+    chapter=11,
+    statement="Three latents: up to L1 = 0.3 no seed puts all three latents on features; at least one latent lies between features.",
+    paper="Too small a dictionary merges features (Sharkey et al. 2022).",
+    section=SECTION,
+    criterion=is_true(),
+)
+def _merge(sweep: dict[int, SAEResult]) -> bool:
+    r = sweep[3]
+    values = [float(v) for v in r.l1[:: r.n_seeds]]
+    upto = [i for i, v in enumerate(values) if v <= 0.3 + 1e-9]
+    return bool((_per_l1(r, "recovered")[upto] < 3).all())
+
+
+def _split(r: SAEResult, l1: float) -> torch.Tensor:
+    """Per seed at ``l1``: the most live latents within 0.95 cosine of one feature."""
+    m = _m(r)
+    W = r.W_true / r.W_true.norm(dim=0, keepdim=True)
+    cos = r.W_dec.transpose(1, 2) @ W  # [instances, latents, features]
+    live = ~m["dead_mask"]
+    per_feature = ((cos > 0.95) & live[..., None]).sum(1).max(-1).values
+    i = _l1_index(r, l1)
+    return per_feature.reshape(-1, r.n_seeds)[i]
+
+
+@claim(
+    "ch11.twenty-latents-split",
+    chapter=11,
+    statement="Twenty latents at L1 = 0.3: every seed has a feature matched by two or more live latents.",
+    paper="Too large a dictionary splits features over several latents (Bricken et al. 2023).",
+    section=SECTION,
+    criterion=is_true(),
+)
+def _split_claim(sweep: dict[int, SAEResult]) -> bool:
+    return bool((_split(sweep[20], 0.3) >= 2).all())
+
+
+@claim(
+    "ch11.n20-all-recovered",
+    chapter=11,
+    statement="n = 20, m = 5 (I_i = 0.7^i, 1−S = 0.1): every seed of a 20-latent SAE recovers every feature the model represents.",
+    paper="Sparse dictionary learning recovers the features of toy models (Sharkey et al. 2022).",
+    section=SECTION,
+    criterion=is_true(),
+    selection=RECOVERED,
+)
+def _n20(shown: dict[str, SAEResult]) -> bool:
+    return bool(_full(shown["n20"]).all())
+
+
+@claim(
+    "ch11.n40-recovered",
+    chapter=11,
+    statement="n = 40, m = 10 (uniform, 1−S = 0.05): the best seed of a 40-latent SAE recovers at least 38 of the 40 features.",
+    paper="Sparse dictionary learning recovers the features of toy models (Sharkey et al. 2022).",
+    section=SECTION,
+    criterion=at_least(38),
+    unit="features (best seed)",
+    selection=RECOVERED,
+)
+def _n40(shown: dict[str, SAEResult]) -> int:
+    return int(_m(shown["n40"])["recovered"].max())
