@@ -55,7 +55,8 @@ def plot_sae_directions(
     cols = min(4, len(idx))
     rows = -(-len(idx) // cols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(rows, cols, figsize=(1.72 * cols, 1.9 * rows + 0.4), squeeze=False)
+        height = 1.95 * rows + 0.75
+        fig, axes = plt.subplots(rows, 4 if cols > 1 else 1, figsize=(6.6 if cols > 1 else 2.2, height), squeeze=False)
         for p, ax in enumerate(axes.flat):
             if p >= len(idx):
                 ax.axis("off")
@@ -75,15 +76,16 @@ def plot_sae_directions(
             bare_square(ax, 1.25)
             rec = int(result.metrics["recovered"][k])
             head = titles[p] if titles is not None else f"instance {k}"
-            ax.set_title(f"{head}: {rec}/{int((np.linalg.norm(W, axis=0) > 0.5).sum())} found", fontsize=9)
+            ax.set_title(f"{head}\n{rec}/{int((np.linalg.norm(W, axis=0) > 0.5).sum())} features found", fontsize=9)
         handles = [
             Line2D([], [], color="0.55", lw=2.2, label="true feature"),
             Line2D([], [], color=_OK, lw=1.6, label=f"latent, cos > {threshold:g}"),
             Line2D([], [], color=_OFF, lw=1.6, label="latent, no match"),
             Line2D([], [], color=_DEAD, ls=":", lw=1.2, label="dead latent"),
         ]
-        fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9)
-        fig.tight_layout(rect=(0, 0.08, 1, 1))
+        fig.legend(handles=handles, loc="lower center", ncol=2 if cols == 1 else 4, frameon=False, fontsize=8.5)
+        fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.5 / height, bottom=(0.55 if cols > 1 else 0.75) / height,
+                            wspace=0.08, hspace=0.5)
     return fig
 
 
