@@ -196,27 +196,29 @@ def _split_claim(sweep: dict[int, SAEResult]) -> bool:
 
 
 @claim(
-    "ch11.n20-all-recovered",
+    "ch11.n20-recovered",
     chapter=11,
-    statement="n = 20, m = 5 (I_i = 0.7^i, 1−S = 0.1): every seed of a 20-latent SAE recovers every feature the model represents.",
+    statement="n = 20, m = 5 (I_i = 0.7^i, 1−S = 0.1): a 20-latent SAE recovers all 9 represented features in one seed and all but one in the other.",
     paper="Sparse dictionary learning recovers the features of toy models (Sharkey et al. 2022).",
     section=SECTION,
-    criterion=is_true(),
+    criterion=equals("best 9 of 9, worst 8 of 9"),
     selection=RECOVERED,
 )
-def _n20(shown: dict[str, SAEResult]) -> bool:
-    return bool(_full(shown["n20"]).all())
+def _n20(shown: dict[str, SAEResult]) -> str:
+    r = shown["n20"]
+    rec, n = _m(r)["recovered"], int((feature_norms(r.W_true) > 0.5).sum())
+    return f"best {int(rec.max())} of {n}, worst {int(rec.min())} of {n}"
 
 
 @claim(
     "ch11.n40-recovered",
     chapter=11,
-    statement="n = 40, m = 10 (uniform, 1−S = 0.05): the best seed of a 40-latent SAE recovers at least 38 of the 40 features.",
+    statement="n = 40, m = 10 (uniform, 1−S = 0.05): a 40-latent SAE recovers all 40 features in one seed and at least 38 in the other, with mean max cosine above 0.97 in both.",
     paper="Sparse dictionary learning recovers the features of toy models (Sharkey et al. 2022).",
     section=SECTION,
-    criterion=at_least(38),
-    unit="features (best seed)",
+    criterion=is_true(),
     selection=RECOVERED,
 )
-def _n40(shown: dict[str, SAEResult]) -> int:
-    return int(_m(shown["n40"])["recovered"].max())
+def _n40(shown: dict[str, SAEResult]) -> bool:
+    m = _m(shown["n40"])
+    return int(m["recovered"].max()) == 40 and int(m["recovered"].min()) >= 38 and bool((m["mmcs"] > 0.97).all())
