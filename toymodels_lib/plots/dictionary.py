@@ -159,7 +159,7 @@ def plot_feature_recovery(results: Mapping[str, Any], *, threshold: float = 0.95
                 ax.scatter(np.arange(len(rep)) + (k - (cos.shape[0] - 1) / 2) * 0.15, cos[k, rep], s=10,
                            color=colors[k % r.n_seeds % len(colors)], label=f"seed {k % r.n_seeds}")
             ax.axhline(threshold, color="0.4", ls="--", lw=1)
-            ax.set_title(f"{label}: {len(rep)} features represented", fontsize=9)
+            ax.set_title(f"{label}\n{len(rep)} features represented", fontsize=9)
             ax.set_xlabel("represented feature")
             step = max(1, len(rep) // 8)
             ax.set_xticks(np.arange(0, len(rep), step), [str(i) for i in rep[::step]])
