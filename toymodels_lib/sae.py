@@ -359,8 +359,8 @@ def evaluate_sae(result: SAEResult, *, n_samples: int = 16384, threshold: float 
     of ``h``, the fraction of variance unexplained), ``l0`` (mean number of active latents
     per input), ``dead`` (latents that never fire on the samples; ``dead_mask`` says which,
     ``[instances, latents]``), ``mmcs`` (the mean over
-    the toy model's represented features, ``‖W_i‖ > 0.5``, of the best cosine with a
-    decoder direction), ``recovered`` (how many represented features have a best cosine
+    the toy model's represented features, ``‖W_i‖ > 0.5``, of the best cosine with the
+    decoder direction of a live latent), ``recovered`` (how many represented features have a best cosine
     above ``threshold``); and ``max_cos`` ``[instances, features]`` (NaN for features the
     toy model does not represent).
     """
@@ -374,14 +374,16 @@ def evaluate_sae(result: SAEResult, *, n_samples: int = 16384, threshold: float 
     mse = ((h - h_hat) ** 2).sum(-1).mean(-1)
     var = ((h - h.mean(1, keepdim=True)) ** 2).sum(-1).mean(-1)
     represented = feature_norms(result.W_true) > 0.5
-    cos = max_cosine_similarity(result.W_true, result.W_dec)  # [instances, n]
+    dead = ~(a > 0).any(1)  # [instances, latents]
+    live_dec = result.W_dec * (~dead)[:, None, :]  # a dead latent recovers nothing (cosine 0)
+    cos = max_cosine_similarity(result.W_true, live_dec)  # [instances, n]
     cos = torch.where(represented, cos, torch.full_like(cos, float("nan")))
     out = {
         "mse": mse,
         "fvu": mse / var.clamp_min(1e-12),
         "l0": (a > 0).float().sum(-1).mean(-1),
-        "dead": (~(a > 0).any(1)).sum(-1),
-        "dead_mask": ~(a > 0).any(1),
+        "dead": dead.sum(-1),
+        "dead_mask": dead,
         "max_cos": cos,
         "mmcs": cos[:, represented].mean(-1),
         "recovered": (cos[:, represented] > threshold).sum(-1),

@@ -8,8 +8,6 @@ The measures take what the page shows: an evaluated :class:`~toymodels_lib.sae.S
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
 from ..metrics import feature_norms
