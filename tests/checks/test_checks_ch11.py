@@ -93,15 +93,15 @@ def pentagon():
 
 
 def test_dictionary_predictions(pentagon):
-    checks.check_dictionary_predictions(lambda: (2, True, True), pentagon)
+    checks.check_dictionary_predictions(lambda: (2, False, True), pentagon)
     with pytest.raises(AssertionError, match=r"\(a\)"):
-        checks.check_dictionary_predictions(lambda: (3, True, True), pentagon)
+        checks.check_dictionary_predictions(lambda: (3, False, True), pentagon)
     with pytest.raises(AssertionError, match=r"\(b\)"):
-        checks.check_dictionary_predictions(lambda: (2, False, True), pentagon)
+        checks.check_dictionary_predictions(lambda: (2, True, True), pentagon)
     with pytest.raises(AssertionError, match=r"\(c\)"):
-        checks.check_dictionary_predictions(lambda: (2, True, False), pentagon)
+        checks.check_dictionary_predictions(lambda: (2, False, False), pentagon)
     with pytest.raises(AssertionError, match="three predictions"):
-        checks.check_dictionary_predictions(lambda: (2, True), pentagon)
+        checks.check_dictionary_predictions(lambda: (2, False), pentagon)
     with pytest.raises(AssertionError, match="True or False"):
         checks.check_dictionary_predictions(lambda: (2, 1, True), pentagon)
     with pytest.raises(AssertionError, match="int from 0 to 3"):

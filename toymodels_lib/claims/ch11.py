@@ -207,7 +207,7 @@ def _need_l1(sweep: dict[int, SAEResult]) -> bool:
 @claim(
     "ch11.twenty-latents-full",
     chapter=11,
-    statement="Twenty latents recover all five features in every seed at L1 = 0.3 and L1 = 1, at a higher L0 than five latents at the same L1.",
+    statement="Twenty latents recover all five features in every seed at L1 = 1 and in two of three at L1 = 0.3, at a higher L0 than five latents at the same L1.",
     paper="(the book's own observation)",
     section=SECTION,
     criterion=is_true(),
@@ -215,9 +215,9 @@ def _need_l1(sweep: dict[int, SAEResult]) -> bool:
 )
 def _twenty_full(sweep: dict[int, SAEResult]) -> bool:
     big, five = sweep[20], sweep[5]
-    ok = True
+    ok = bool(_full_at(big, 1.0).all()) and int(_full_at(big, 0.3).sum()) >= 2
     for l1 in (0.3, 1.0):
-        ok &= bool(_full_at(big, l1).all()) and float(_at(big, "l0", l1).mean()) > float(_at(five, "l0", l1).mean())
+        ok &= float(_at(big, "l0", l1).mean()) > float(_at(five, "l0", l1).mean())
     return ok
 
 
@@ -250,7 +250,7 @@ def _split(r: SAEResult, l1: float) -> torch.Tensor:
 @claim(
     "ch11.twenty-latents-split",
     chapter=11,
-    statement="Twenty latents at L1 = 0.3: every seed recovers all five features, has a feature matched by two or more live latents, a live latent that matches no feature, and a dead latent.",
+    statement="Twenty latents at L1 = 0.3: every seed has a feature matched by two or more live latents, a live latent that matches no feature, and a dead latent.",
     paper="Too large a dictionary splits features over several latents (Bricken et al. 2023).",
     section=SECTION,
     criterion=is_true(),
@@ -260,7 +260,6 @@ def _split_claim(sweep: dict[int, SAEResult]) -> bool:
     unmatched = _unmatched(r, 0.3)
     return (
         bool((_split(r, 0.3) >= 2).all())
-        and bool((_at(r, "recovered", 0.3) >= 5).all())
         and bool((unmatched >= 1).all())
         and bool((_at(r, "dead", 0.3) >= 1).all())
     )
