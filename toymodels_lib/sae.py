@@ -32,6 +32,7 @@ from ._validate import as_float_tensor, as_weights, check_positive_int, check_re
 from .data import FeatureSampler, broadcast_sparsity, random_stream
 from .metrics import feature_norms, max_cosine_similarity
 from .optim import FlatAdam
+from .train.loop import SINGLE_THREAD_WORK, _intra_op_threads
 
 __all__ = [
     "SAE_STREAM",
@@ -307,6 +308,18 @@ def train_sae(
         if resample_every >= steps:
             raise ValueError(f"resample_every={resample_every} must be smaller than steps={steps}")
     sp = broadcast_sparsity(1, W.shape[1], sparsity=sparsity, density=density)[0]
+    n_inst = coefs.numel() * n_seeds
+    # the library's rule for small runs (train.loop): one intra-op thread, since worker
+    # threads on tiny steps wait for each other, many times slower on a busy machine
+    work = n_inst * n_latents * W.shape[0] * batch_size
+    with _intra_op_threads(1 if work <= SINGLE_THREAD_WORK else None):
+        return _train_sae(W, sp, coefs, n_latents, n_seeds, steps, batch_size, lr, resample_every, seed, log_every)
+
+
+def _train_sae(
+    W: torch.Tensor, sp: torch.Tensor, coefs: torch.Tensor, n_latents: int, n_seeds: int, steps: int,
+    batch_size: int, lr: float, resample_every: int | None, seed: int, log_every: int,
+) -> SAEResult:
     sampler = toy_activations(W, sparsity=sp[None], seed=seed)
     n_inst = coefs.numel() * n_seeds
     coef = coefs.repeat_interleave(n_seeds)
@@ -370,7 +383,8 @@ def evaluate_sae(result: SAEResult, *, n_samples: int = 16384, threshold: float 
     threshold = check_real("threshold", threshold, low=-1.0, high=1.0)
     sampler = toy_activations(result.W_true, sparsity=result.sparsity[None], seed=result.seed, stream=SAE_EVAL_STREAM)
     h = (sampler.sample(n_samples) @ result.W_true.T).expand(result.n_instances, -1, -1)
-    h_hat, a = result.sae(h)
+    with _intra_op_threads(1):  # small work: see train_sae
+        h_hat, a = result.sae(h)
     mse = ((h - h_hat) ** 2).sum(-1).mean(-1)
     var = ((h - h.mean(1, keepdim=True)) ** 2).sum(-1).mean(-1)
     represented = feature_norms(result.W_true) > 0.5
