@@ -129,3 +129,12 @@ __all__ = [
     # embeddings
     "WordVectors", "generate_corpus", "learn_embeddings", "load_glove",
 ]
+
+# --- sparse dictionary learning (chapter 11)
+from . import sae  # noqa: E402
+from .metrics import max_cosine_similarity  # noqa: E402
+from .sae import SAEResult, SAETable, SparseAutoencoder, evaluate_sae, sae_loss, train_sae  # noqa: E402
+
+__all__ += [
+    "sae", "max_cosine_similarity", "SAEResult", "SAETable", "SparseAutoencoder", "evaluate_sae", "sae_loss", "train_sae",
+]

@@ -35,6 +35,7 @@ __all__ = [
     "group_coordinates",
     "group_spans",
     "interference",
+    "max_cosine_similarity",
     "n_antipodal",
     "n_monosemantic",
     "n_represented",
@@ -365,3 +366,22 @@ def regular_simplex_error(W: Weights, *, allow_expansion: bool = False) -> torch
         raise ValueError(f"W must hold at least 2 features, got shape {tuple(w.shape)}")
     off = ~torch.eye(k, dtype=torch.bool)
     return (_cosines(w)[..., off] + 1.0 / (k - 1)).abs().amax(-1)
+
+
+def max_cosine_similarity(W: Weights, D: Weights) -> torch.Tensor:
+    """For each true feature ``W_i``, the best cosine with any dictionary direction ``D_j``.
+
+    ``W`` is one toy model's ``[hidden, features]``; ``D`` is ``[..., hidden, latents]``
+    (a sparse autoencoder's decoder, with or without an instance axis; it may have more
+    columns than rows). Returns ``[..., features]``: ``max_j Ŵ_i·D̂_j``, 1 when some
+    direction points exactly along feature ``i`` (chapter 11's recovery). A zero column
+    has cosine 0 with everything.
+    """
+    w = _one_model(W, False)
+    d = as_weights("D", D, allow_expansion=True)
+    if d.shape[-2] != w.shape[0]:
+        raise ValueError(
+            f"D must have as many rows as W has hidden dimensions ({w.shape[0]}), got shape {tuple(d.shape)}"
+        )
+    cos = _unit(d).transpose(-1, -2) @ _unit(w)  # [..., latents, features]
+    return cos.max(dim=-2).values

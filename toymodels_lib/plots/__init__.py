@@ -9,6 +9,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 """
 
 from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks
+from .dictionary import plot_feature_recovery, plot_sae_directions, plot_sae_tradeoff
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .geometry import (
     plot_dimensionality_histogram,
@@ -68,6 +69,7 @@ __all__ = [
     "plot_dimensions_per_feature",
     "plot_feature_dimensionality",
     "plot_feature_directions",
+    "plot_feature_recovery",
     "plot_feature_spokes",
     "plot_loss_history",
     "plot_neuron_matrix",
@@ -78,6 +80,8 @@ __all__ = [
     "plot_polytopes",
     "plot_probe_projection",
     "plot_represented_vs_density",
+    "plot_sae_directions",
+    "plot_sae_tradeoff",
     "plot_superposition_grid",
     "plot_transform_loss_changes",
     "plot_word_offsets",
