@@ -15,6 +15,7 @@ from . import (
     artifacts,
     checks,
     data,
+    dynamics,
     embeddings,
     metrics,
     models,
@@ -98,13 +99,13 @@ from .theory import (
 )
 
 # --- training
-from .train import TrainConfig, TrainResult, evaluate_loss, fit, train_models
+from .train import TrainConfig, TrainResult, WeightRecorder, evaluate_loss, fit, train_models
 
 __version__ = "0.2.0"
 
 __all__ = [
     # modules
-    "artifacts", "checks", "data", "embeddings", "metrics", "models", "optim", "plots",
+    "artifacts", "checks", "data", "dynamics", "embeddings", "metrics", "models", "optim", "plots",
     "sweeps", "theory", "train", "widgets",
     # data
     "CorrelatedFeatureSampler", "FeatureSampler", "anticorrelated_pairs", "correlated_pairs",
@@ -113,7 +114,7 @@ __all__ = [
     "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "importance_weighted_loss",
     "make_model", "random_orthogonal",
     # training
-    "FlatAdam", "TrainConfig", "TrainResult", "evaluate_loss", "fit", "train_models",
+    "FlatAdam", "TrainConfig", "TrainResult", "WeightRecorder", "evaluate_loss", "fit", "train_models",
     # metrics
     "angular_gaps", "antipodal_pairs", "basis_alignment", "classify_extra_feature",
     "cosine_similarity_matrix", "dimensions_per_feature", "feature_dimensionality", "feature_groups",

@@ -9,6 +9,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 """
 
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
+from .dynamics import plot_dimensionality_jumps, plot_directions_3d, plot_regimes
 from .geometry import (
     plot_dimensionality_histogram,
     plot_dimensions_per_feature,
@@ -45,7 +46,9 @@ __all__ = [
     "plot_candidate_losses",
     "plot_capacity_vs_density",
     "plot_dimensionality_histogram",
+    "plot_dimensionality_jumps",
     "plot_dimensions_per_feature",
+    "plot_directions_3d",
     "plot_feature_dimensionality",
     "plot_feature_directions",
     "plot_feature_spokes",
@@ -57,6 +60,7 @@ __all__ = [
     "plot_polytope_benefit",
     "plot_polytopes",
     "plot_probe_projection",
+    "plot_regimes",
     "plot_represented_vs_density",
     "plot_superposition_grid",
     "plot_transform_loss_changes",
