@@ -14,9 +14,11 @@ from ._validate import as_float_tensor, as_weights, check_positive_int, check_re
 __all__ = [
     "Jump",
     "dimensionality_jumps",
+    "first_plateau",
     "first_step_above",
     "interpolate_log_steps",
     "jump_loss_share",
+    "loss_drops",
     "n_directions",
     "principal_directions",
     "subspace_fraction",
@@ -118,15 +120,17 @@ def dimensionality_jumps(
     return sorted(jumps, key=lambda jp: (jp.start, jp.feature))
 
 
-def first_step_above(steps: object, values: object, threshold: float) -> float:
-    """The first recorded step at which ``values`` ``[snapshots]`` reaches ``threshold``
-    (NaN if it never does); chapter 7 uses it for where the ReLU starts to matter."""
+def first_step_above(steps: object, values: object, threshold: float, *, after: float = 0.0) -> float:
+    """The first recorded step at or after ``after`` at which ``values`` ``[snapshots]``
+    reaches ``threshold`` (NaN if it never does). Chapter 7 uses it for where a plateau
+    starts and ends (pass ``-values`` and ``-threshold`` for "falls to")."""
     s = _steps(steps)
     v = as_float_tensor("values", values, min_dim=1, max_dim=1, dtype=torch.float64).numpy()
     if v.size != s.size:
         raise ValueError(f"values has {v.size} snapshots but steps has {s.size}")
     th = check_real("threshold", threshold)
-    hit = np.nonzero(v >= th)[0]
+    start = check_real("after", after, low=0.0)
+    hit = np.nonzero((v >= th) & (s >= start))[0]
     return float(s[hit[0]]) if hit.size else float("nan")
 
 
@@ -206,3 +210,54 @@ def subspace_fraction(W: Weights, directions: object) -> float:
     q, _ = torch.linalg.qr(d.T)
     proj = w @ q @ q.T
     return float((proj**2).sum() / (w**2).sum().clamp_min(1e-12))
+
+
+def loss_drops(steps: object, losses: object, *, min_rate: float, after: float = 1.0, points: int = 200) -> list[float]:
+    """The steps where the loss falls fastest on a log-step axis (chapter 7).
+
+    The loss is resampled at ``points`` log-spaced steps from ``after`` to the last step; its
+    rate of fall ``−dL/d log t`` is taken there, and every local maximum of that rate (over
+    ``±points/40`` neighbours) of at least ``min_rate`` is a drop. Returns the drops' steps.
+    """
+    s = _steps(steps)
+    rate_min = check_real("min_rate", min_rate, low=0.0, low_open=True)
+    first = check_real("after", after, low=1.0)
+    k = check_positive_int("points", points, minimum=20)
+    grid = np.geomspace(max(first, s[0]), s[-1], k)
+    lv = interpolate_log_steps(s, losses, grid)
+    rate = -np.gradient(lv, np.log(grid))
+    half = max(1, k // 40)
+    out = []
+    for i in range(k):
+        lo, hi = max(0, i - half), min(k, i + half + 1)
+        if rate[i] >= rate_min and rate[i] == rate[lo:hi].max():
+            out.append(float(grid[i]))
+    return out
+
+
+def first_plateau(steps: object, losses: object, *, max_rate: float = 0.25, after: float = 1.0) -> tuple[float, float]:
+    """The first plateau of a loss curve after its first fall (chapter 7): the first stretch of
+    recorded steps, once the loss has fallen at least ``max_rate`` per e-fold of steps (on
+    log–log axes, ``−d log L / d log t``), where it falls more slowly than that. Returns its
+    first and last step; NaNs if the curve has no such stretch."""
+    s = _steps(steps)
+    loss = as_float_tensor("losses", losses, min_dim=1, max_dim=1, dtype=torch.float64).numpy()
+    if loss.size != s.size:
+        raise ValueError(f"losses has {loss.size} snapshots but steps has {s.size}")
+    if (loss <= 0).any():
+        raise ValueError("losses must be positive (the rate is taken on a log scale)")
+    th = check_real("max_rate", max_rate, low=0.0, low_open=True)
+    first = check_real("after", after, low=0.0)
+    rate = -np.gradient(np.log(loss), np.log(s))
+    falling = np.nonzero((rate >= th) & (s >= first))[0]
+    if falling.size == 0:
+        return float("nan"), float("nan")
+    k = falling[0]
+    while k < s.size and rate[k] >= th:
+        k += 1
+    if k >= s.size:
+        return float("nan"), float("nan")
+    j = k
+    while j + 1 < s.size and rate[j + 1] < th:
+        j += 1
+    return float(s[k]), float(s[j])

@@ -383,8 +383,9 @@ def classify_set_arrangement(
     ``"octahedron"`` when every feature is represented, the features pair up into antipodal
     pairs (cosine below ``-cosine``) that each join two different sets, and features of the
     same set are orthogonal (``|cos| < orthogonal``); otherwise a short description:
-    ``"k of n represented"`` when some feature is not represented, else
-    ``"a antipodal pairs (c across sets)"``.
+    ``"k of n represented"`` when some feature is not represented,
+    ``"each set orthogonal, a antipodal pairs"`` when the sets' features are orthogonal but
+    not paired into the octahedron, else ``"a antipodal pairs (c across sets)"``.
     """
     w = _one_model(W, allow_expansion)
     cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
@@ -414,4 +415,6 @@ def classify_set_arrangement(
     )
     if partners == list(range(n)) and across == len(pairs) and same_set_orthogonal:
         return "octahedron"
+    if same_set_orthogonal:
+        return f"each set orthogonal, {len(pairs)} antipodal pairs"
     return f"{len(pairs)} antipodal pairs ({across} across sets)"
