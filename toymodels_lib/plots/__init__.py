@@ -8,6 +8,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
+from .adversarial import plot_adversarial_training, plot_attack_per_feature, plot_vulnerability
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .dynamics import plot_dimensionality_jumps, plot_directions_3d, plot_regimes
 from .geometry import (
@@ -42,6 +43,8 @@ __all__ = [
     "density_label",
     "kind_label",
     "model_title",
+    "plot_adversarial_training",
+    "plot_attack_per_feature",
     "plot_basis_alignment",
     "plot_candidate_losses",
     "plot_capacity_vs_density",
@@ -64,5 +67,6 @@ __all__ = [
     "plot_represented_vs_density",
     "plot_superposition_grid",
     "plot_transform_loss_changes",
+    "plot_vulnerability",
     "plot_word_offsets",
 ]

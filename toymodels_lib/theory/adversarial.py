@@ -32,6 +32,7 @@ __all__ = [
     "mean_input_norm",
     "no_superposition_model",
     "optimal_attack",
+    "silent_inputs",
     "vulnerability",
 ]
 
@@ -112,9 +113,10 @@ def optimal_attack(
     t = _inputs(x, w)
     imp = _importance(importance, w.shape[-1])
     gram = w.transpose(-1, -2) @ w
-    # every feature's attack at once: inputs [..., n attacks, batch, n]
-    inp = t.unsqueeze(-3) + deltas.unsqueeze(-2)
-    out = torch.relu(inp @ gram.unsqueeze(-3) + bias[..., None, None, :])
+    # every feature's attack at once, [..., n attacks, batch, n]: the pre-activation is
+    # linear in the input, so the attack adds δ WᵀW to the clean one
+    clean_pre = t @ gram + bias.unsqueeze(-2)  # [..., batch, n]
+    out = torch.relu(clean_pre.unsqueeze(-3) + (deltas @ gram).unsqueeze(-2))
     per = (imp * (t.unsqueeze(-3) - out) ** 2).sum(-1).mean(-1)  # [..., n]
     k = per.argmax(-1)
     delta = torch.gather(deltas, -2, k[..., None, None].expand(*k.shape, 1, w.shape[-1])).squeeze(-2)
@@ -233,3 +235,13 @@ def vulnerability(
         base = optimal_attack(W0, b0, xj, norm=lams[j], importance=importance)
         out[j] = rise[j] / (base["loss"] - base["clean"])
     return out
+
+
+def silent_inputs(W: Weights, b: Biases | None, x: ArrayLike) -> torch.Tensor:
+    """Which inputs switch no output ReLU on (``WᵀW x + b ≤ 0`` for every output): their
+    loss has zero gradient with respect to the input, so a gradient attack on them cannot
+    start. Returns a boolean mask shaped like ``x`` without its last axis. Chapter 8."""
+    w, bias = _model(W, b)
+    t = _inputs(x, w)
+    gram = w.transpose(-1, -2) @ w
+    return ((t @ gram + bias.unsqueeze(-2)) <= 0).all(-1)
