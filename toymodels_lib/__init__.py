@@ -2,7 +2,8 @@
 
 One module (or small package) per idea: ``data`` (feature distributions), ``models`` (toy
 models with an instance axis), ``train`` (the trainer), ``optim`` (flat Adam), ``metrics``
-(functions of the weights), ``theory`` (closed forms), ``sweeps`` (the shipped sweeps),
+(functions of the weights), ``dynamics`` (learning-dynamics traces), ``theory`` (closed
+forms), ``sweeps`` (the shipped sweeps),
 ``artifacts`` (their file format), ``plots`` (figures), ``widgets`` (interactive figures),
 ``checks`` (exercise checks), ``embeddings`` (chapter 1's word vectors). ``coursework``
 (student copies) is a command-line tool, ``python -m toymodels_lib.coursework``.
