@@ -31,7 +31,7 @@ def _uniform(seed):
     rec = tm.WeightRecorder()
     res = tm.fit(model, density=1 / 3, hooks=[rec],
                  config=tm.TrainConfig(steps=5000, lr=1e-3, schedule="constant", log_every=10, seed=seed))
-    x = tm.sample_features(1, 8192, 20, density=1 / 3, seed=1)
+    x = tm.sample_features(1, 4096, 20, density=1 / 3, seed=1)
     loss = tm.train.recorded_losses(rec, data=x)
     dims = tm.feature_dimensionality(rec.W[:, 0])
     jumps = dynamics.dimensionality_jumps(rec.steps, dims, losses=loss, after=50)

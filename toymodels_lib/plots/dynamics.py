@@ -12,7 +12,6 @@ import torch
 from matplotlib.figure import Figure
 
 from .._validate import as_float_tensor
-from ..dynamics import Jump
 from .style import STYLE, weights_stack
 
 __all__ = ["plot_dimensionality_jumps", "plot_directions_3d", "plot_regimes"]
@@ -38,7 +37,7 @@ def plot_dimensionality_jumps(
     steps: Any,
     dims: Any,
     losses: Any,
-    jumps: Sequence[Jump] = (),
+    jumps: Sequence[Any] = (),
     *,
     title: str | None = None,
 ) -> Figure:
@@ -49,7 +48,7 @@ def plot_dimensionality_jumps(
     s = _log_steps(steps)
     d = _trace("dims", dims, s.size, 2)
     loss = _trace("losses", losses, s.size, 1)
-    if not all(isinstance(j, Jump) for j in jumps):
+    if not all(all(hasattr(j, a) for a in ("feature", "start", "end")) for j in jumps):
         raise TypeError("jumps must be a list of dynamics.Jump (from dynamics.dimensionality_jumps)")
     jumpers = sorted({j.feature for j in jumps})
     palette = plt.get_cmap("tab10")
