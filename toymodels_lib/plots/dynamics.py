@@ -51,7 +51,8 @@ def plot_dimensionality_jumps(
     if not all(all(hasattr(j, a) for a in ("feature", "start", "end")) for j in jumps):
         raise TypeError("jumps must be a list of dynamics.Jump (from dynamics.dimensionality_jumps)")
     jumpers = sorted({j.feature for j in jumps})
-    palette = plt.get_cmap("tab10")
+    tab = plt.get_cmap("tab10")
+    colours = [tab(i) for i in range(10) if i != 7]  # no grey: grey is for the features that do not jump
     with plt.rc_context(STYLE):
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 5.2), sharex=True, layout="constrained",
                                           gridspec_kw={"height_ratios": [3, 2]})
@@ -59,7 +60,8 @@ def plot_dimensionality_jumps(
             if i not in jumpers:
                 top.plot(s, d[:, i], color="0.75", lw=0.9, zorder=1)
         for k, i in enumerate(jumpers):
-            top.plot(s, d[:, i], color=palette(k % 10), lw=1.6, zorder=2, label=f"feature {i}")
+            top.plot(s, d[:, i], color=colours[k % len(colours)], lw=1.6, zorder=2, label=f"feature {i}",
+                     ls="-" if k < len(colours) else "--")
         for j in jumps:
             for ax in (top, bottom):
                 ax.axvspan(j.start, j.end, color="0.5", alpha=0.12, lw=0, zorder=0)
