@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JB     := $(VENV)/bin/jupyter-book
 
-.PHONY: book test publish lab bench student artifacts clean help mathjax chromium
+.PHONY: book test publish lab bench gpu-check student artifacts clean help mathjax chromium
 .DEFAULT_GOAL := help
 
 help:
@@ -14,7 +14,8 @@ help:
 	@echo "make test   unit + claim tests, every notebook, the site with warnings as errors"
 	@echo "make publish  build the site as make test does and push it to the gh-pages branch"
 	@echo "make lab    JupyterLab on the notebooks"
-	@echo "make bench  time the trainer against a reference training loop"
+	@echo "make bench  time the trainer against the paper notebook's training loop (interleaved runs)"
+	@echo "make gpu-check  train chapter 3's and chapter 6's sweeps on CUDA and check their claims"
 	@echo "make student  student copies of the notebooks (solutions removed) into student/"
 	@echo "make artifacts  remake the shipped sweeps the chapters load (toymodels_lib/sweeps/shipped/*.npz)"
 
@@ -53,6 +54,11 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_train.py
+
+# Needs a CUDA GPU and a CUDA build of PyTorch (the pinned requirements install the CPU wheel):
+# exits 2 with a message when there is none.
+gpu-check: $(STAMP)
+	$(PY) scripts/gpu_check.py
 
 # Student copies: every solution block replaced by NotImplementedError(hint), outputs
 # stripped (toymodels_lib/coursework.py; see book/teaching.md).

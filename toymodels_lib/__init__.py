@@ -75,6 +75,7 @@ from .models import (
     LinearModel,
     ReLUOutputModel,
     ToyModel,
+    UntiedReLUModel,
     importance_weighted_loss,
     make_model,
     random_orthogonal,
@@ -112,7 +113,7 @@ __all__ = [
     "CorrelatedFeatureSampler", "FeatureSampler", "anticorrelated_pairs", "correlated_pairs",
     "importance_decay", "instance_keys", "random_stream", "sample_features",
     # models
-    "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "importance_weighted_loss",
+    "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "UntiedReLUModel", "importance_weighted_loss",
     "make_model", "random_orthogonal",
     # training
     "FlatAdam", "TrainConfig", "TrainResult", "WeightRecorder", "evaluate_loss", "fit", "train_models",
@@ -129,4 +130,13 @@ __all__ = [
     "Artifact", "PhaseDiagram", "load_artifact", "load_or_train", "save_artifact", "train_phase_diagram",
     # embeddings
     "WordVectors", "generate_corpus", "learn_embeddings", "load_glove",
+]
+
+# --- sparse dictionary learning (chapter 11)
+from . import sae  # noqa: E402
+from .metrics import max_cosine_similarity  # noqa: E402
+from .sae import SAEResult, SAETable, SparseAutoencoder, evaluate_sae, sae_loss, train_sae  # noqa: E402
+
+__all__ += [
+    "sae", "max_cosine_similarity", "SAEResult", "SAETable", "SparseAutoencoder", "evaluate_sae", "sae_loss", "train_sae",
 ]

@@ -53,6 +53,9 @@ DATA_STREAM = 0x5EED_DA7A
 INIT_STREAM = 0x5EED_1717
 EVAL_STREAM = 0x5EED_E7A1
 
+FEATURE_KINDS = ("uniform", "signed")
+"""The kinds of :class:`FeatureSampler`: active features ``U[0, 1]`` or ``U[−1, 1]``."""
+
 _POOL: ThreadPoolExecutor | None = None
 
 
@@ -239,7 +242,7 @@ class FeatureSampler:
             self.n_instances, self.n_features, sparsity=sparsity, density=density
         )
         self.seed = check_seed("seed", seed)
-        self.kind = check_choice("kind", kind, ("uniform", "signed"))
+        self.kind = check_choice("kind", kind, FEATURE_KINDS)
         self.device = resolve_device("cpu" if device is None else device)
         density = 1.0 - self.sparsity
         # x = relu(u * scale + shift) with scale = 1/p, shift = -S/p

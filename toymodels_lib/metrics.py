@@ -36,6 +36,7 @@ __all__ = [
     "group_coordinates",
     "group_spans",
     "interference",
+    "max_cosine_similarity",
     "n_antipodal",
     "n_monosemantic",
     "n_represented",
@@ -418,3 +419,20 @@ def classify_set_arrangement(
     if same_set_orthogonal:
         return f"each set orthogonal, {len(pairs)} antipodal pairs"
     return f"{len(pairs)} antipodal pairs ({across} across sets)"
+def max_cosine_similarity(W: Weights, D: Weights) -> torch.Tensor:
+    """For each true feature ``W_i``, the best cosine with any dictionary direction ``D_j``.
+
+    ``W`` is one toy model's ``[hidden, features]``; ``D`` is ``[..., hidden, latents]``
+    (a sparse autoencoder's decoder, with or without an instance axis; it may have more
+    columns than rows). Returns ``[..., features]``: ``max_j Ŵ_i·D̂_j``, 1 when some
+    direction points exactly along feature ``i`` (chapter 11's recovery). A zero column
+    has cosine 0 with everything.
+    """
+    w = _one_model(W, False)
+    d = as_weights("D", D, allow_expansion=True)
+    if d.shape[-2] != w.shape[0]:
+        raise ValueError(
+            f"D must have as many rows as W has hidden dimensions ({w.shape[0]}), got shape {tuple(d.shape)}"
+        )
+    cos = _unit(d).transpose(-1, -2) @ _unit(w)  # [..., latents, features]
+    return cos.max(dim=-2).values

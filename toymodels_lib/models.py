@@ -31,6 +31,7 @@ __all__ = [
     "MODEL_KINDS",
     "ReLUOutputModel",
     "ToyModel",
+    "UntiedReLUModel",
     "importance_weighted_loss",
     "make_model",
     "random_orthogonal",
@@ -158,7 +159,12 @@ class ToyModel(nn.Module):
             if cls is not ToyModel and cls is not MODEL_KINDS[kind]:
                 raise ValueError(f"kind={kind!r} contradicts the class {cls.__name__}")
             cls = MODEL_KINDS[kind]
-        elif cls is ToyModel or cls is _OutputModel:
+        if cls is UntiedReLUModel:
+            raise TypeError(
+                "an untied model has two weight matrices: build it with "
+                "UntiedReLUModel.from_weights(W, W_out, b)"
+            )
+        if kind is None and (cls is ToyModel or cls is _OutputModel):
             raise TypeError(
                 "ToyModel.from_weights needs kind= (one of "
                 + ", ".join(repr(k) for k in MODEL_KINDS)
@@ -261,8 +267,106 @@ class HiddenReLUModel(ToyModel):
         return torch.relu(torch.baddbmm(self.b[:, None, :], h, self.W))
 
 
+class UntiedReLUModel(ToyModel):
+    """The untied two-layer model of "Computation in Superposition" (chapter 10):
+    ``h = ReLU(W x)``, ``y' = ReLU(W_outᵀ h + b)``, trained to compute ``y = |x|``.
+
+    Both matrices are ``[instances, hidden, features]``: ``W[k, :, i]`` is how feature
+    ``i`` is written into the neurons, ``W_out[k, :, i]`` how output ``i`` reads them. Each
+    is initialised per instance (Xavier normal) from its own random stream: ``W`` from the
+    stream a tied model of the same key would use, ``W_out`` from a stream with one more
+    key part, so neither depends on what trains beside it. The hidden layer has no bias
+    (as in the paper). Unlike the tied models it may have more neurons than features
+    (``n=3, m=6``). Train it with ``features="signed"`` and ``target=torch.abs``.
+    """
+
+    kind = "untied"
+    label = "untied ReLU (|x|)"
+
+    def __init__(
+        self,
+        n_features: int,
+        n_hidden: int,
+        n_instances: int = 1,
+        *,
+        seed: int = 0,
+        stream_keys: Sequence[StreamKey] | None = None,
+        allow_expansion: bool = True,
+    ) -> None:
+        super().__init__(
+            n_features, n_hidden, n_instances, seed=seed, stream_keys=stream_keys,
+            allow_expansion=allow_expansion,
+        )
+        if stream_keys is None:
+            keys = [(k,) for k in range(self.n_instances)]
+        else:
+            keys = [_key_tuple("every stream_keys entry", k) for k in stream_keys]
+        self.W_out = nn.Parameter(
+            _xavier_per_instance(self.n_hidden, self.n_features, self.seed, [(*k, 1) for k in keys])
+        )
+
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        """The neurons ``h = ReLU(W x)``: ``[instances, batch, hidden]``."""
+        return torch.relu(super().hidden(x))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.hidden(x)
+        return torch.relu(torch.baddbmm(self.b[:, None, :], h, self.W_out))
+
+    @classmethod
+    def from_weights(  # type: ignore[override]
+        cls,
+        W: Weights,
+        W_out: Weights | None = None,
+        b: Biases | None = None,
+        *,
+        dtype: torch.dtype = torch.float32,
+        allow_expansion: bool = True,
+    ) -> "UntiedReLUModel":
+        """An untied model holding the given weights (chapter 10's hand-built motifs).
+
+        ``W`` and ``W_out`` are both ``[instances, hidden, features]`` (or one model's
+        ``[hidden, features]``); ``b`` is ``[instances, features]`` or ``[features]``
+        (default zeros). More neurons than features is allowed (``allow_expansion=True``).
+        """
+        if W_out is None:
+            raise TypeError("UntiedReLUModel.from_weights needs W_out, the read-out weights [instances, hidden, features]")
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
+        w = as_weights("W", W, min_dim=2, max_dim=3, allow_expansion=allow_expansion, expansion_keyword=True,
+                       dtype=dtype)
+        w_out = as_weights("W_out", W_out, min_dim=2, max_dim=3, allow_expansion=allow_expansion,
+                           expansion_keyword=True, dtype=dtype)
+        if w.dim() == 2:
+            w = w[None]
+        if w_out.dim() == 2:
+            w_out = w_out[None]
+        if tuple(w_out.shape) != tuple(w.shape):
+            raise ValueError(
+                f"W_out must have the shape of W {tuple(w.shape)} (instances, hidden, features), "
+                f"got {tuple(w_out.shape)}"
+            )
+        n_inst, m, n = w.shape
+        if b is None:
+            bias = torch.zeros(n_inst, n, dtype=dtype)
+        else:
+            bias = as_float_tensor("b", b, min_dim=1, max_dim=2, dtype=dtype)
+            if bias.dim() == 1:
+                bias = bias[None]
+            if tuple(bias.shape) != (n_inst, n):
+                raise ValueError(
+                    f"b must have shape [{n}] or [{n_inst}, {n}] to match W of shape {tuple(w.shape)}, "
+                    f"got {tuple(bias.shape)}"
+                )
+        model = cls(n, m, n_inst, allow_expansion=True)
+        model.W = nn.Parameter(w.clone())
+        model.W_out = nn.Parameter(w_out.clone())
+        model.b = nn.Parameter(bias.clone())
+        return model
+
+
 MODEL_KINDS: dict[str, type[ToyModel]] = {
-    cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel)
+    cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel, UntiedReLUModel)
 }
 
 

@@ -128,3 +128,17 @@ def test_student_copy_runs_until_the_first_exercise_and_stops_with_its_hint(path
     )
     assert err["ename"] == "NotImplementedError", f"{path.name}: {err['ename']}: {err['evalue']}"
     assert f"Exercise {first.number}" in err["evalue"] and first.hint in err["evalue"], err["evalue"]
+
+
+def test_the_repositorys_student_copies_are_current():
+    """student/ holds the student copies that Colab and Binder open (the chapter pages link
+    them); they must be exactly what the chapters give today, and none may be left over."""
+    folder = ROOT / "student"
+    expected = {p.name: p for p in cw.find_notebooks(BOOK)}
+    committed = {p.name for p in folder.glob("*.ipynb")}
+    advice = "run `make student` and commit student/"
+    assert committed == set(expected), f"student/ has {sorted(committed)}, the book {sorted(expected)}: {advice}"
+    for name, path in expected.items():
+        want = nbformat.writes(cw.student_notebook(nbformat.read(str(path), as_version=4), name))
+        have = nbformat.writes(nbformat.read(str(folder / name), as_version=4))
+        assert have == want, f"student/{name} is not the student copy of book/{name}: {advice}"

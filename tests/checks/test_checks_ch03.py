@@ -270,3 +270,40 @@ def test_numpy_result_is_reported():
     with pytest.raises(AssertionError, match="expected a torch.Tensor, got ndarray"):
         checks.check_sparse_batch(sb_numpy)
     assert isinstance(sb_numpy(2, 2, 0.5), np.ndarray)
+
+
+def _loop(relu=True, train=True, transpose=False):
+    def train_toy_model(n_features, n_hidden, sparsity, importance, steps, seed):
+        torch.manual_seed(seed)
+        W = torch.nn.init.xavier_normal_(torch.empty(n_hidden, n_features)).requires_grad_()
+        b = torch.zeros(n_features, requires_grad=True)
+        opt = torch.optim.Adam([W, b], lr=1e-2)
+        for _ in range(steps if train else 0):
+            x = torch.rand(1024, n_features) * (torch.rand(1024, n_features) >= sparsity)
+            h = x @ W.T @ W + b
+            out = torch.relu(h) if relu else h
+            loss = (importance * (x - out) ** 2).sum(-1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return (W.detach().T if transpose else W.detach()), b.detach()
+
+    return train_toy_model
+
+
+def test_train_toy_model_accepts_a_correct_loop(capsys):
+    checks.check_train_toy_model(_loop())
+    assert "all 2 cases pass" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_loop(train=False), "at most"),  # never steps the optimiser
+        (_loop(relu=False), "no better than a linear one"),  # forgets the ReLU
+        (_loop(transpose=True), "transpose"),  # the paper notebook's [features, hidden] layout
+    ],
+)
+def test_train_toy_model_rejects_wrong_loops(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_train_toy_model(wrong)

@@ -156,3 +156,12 @@ def test_angular_gaps():
 def test_checks_reject_non_functions():
     with pytest.raises(TypeError):
         checks.check_angular_gaps(torch.zeros(2, 5))
+
+
+def test_six_in_two_prediction(capsys):
+    checks.check_six_in_two_prediction(lambda: (6, 6))
+    assert "pass" in capsys.readouterr().out
+    for wrong, message in [((5, 4), "predicted 5"), ((6, 0), "predicted 0 in antipodal"), ((6,), "pair of integers"),
+                           ((7, 2), "represented <= 6"), ((6.0, 6), "pair of integers")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.check_six_in_two_prediction(lambda w=wrong: w)

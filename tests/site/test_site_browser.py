@@ -14,7 +14,6 @@ Pages are found by globbing the build, so new chapters are covered with no edit 
 from __future__ import annotations
 
 import json
-
 import re
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -16,6 +16,7 @@ __all__ = [
     "check_relu_forward",
     "check_sparse_batch",
     "check_superposition",
+    "check_train_toy_model",
 ]
 
 
@@ -149,3 +150,60 @@ def check_superposition(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
             },
         )
     _passed("check_superposition", len(cases))
+
+
+def _eval_batch(n: int, density: float, seed: int, size: int = 65_536) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(size, n, generator=g) * (torch.rand(size, n, generator=g) < density)
+
+
+def check_train_toy_model(fn: Callable[..., tuple[torch.Tensor, torch.Tensor]]) -> None:
+    """Exercise: ``fn(n_features, n_hidden, sparsity, importance, steps, seed)`` trains one
+    ReLU-output model and returns its ``(W [m, n], b [n])``.
+
+    Two runs of 1,000 steps on 5 features in 2 dimensions with importance ``0.9**i``, each
+    scored by the paper's loss on 65,536 fresh inputs. Dense (``sparsity=0``): the loss must
+    come within 10% of the best any model with 2 dimensions can do, keeping the top two
+    features (``Σ_{i≥2} I_i / 12``). Sparse (``sparsity=0.9``): the loss must be under half
+    the best linear model's, with at least 4 features represented, which only a trained ReLU
+    model in superposition reaches.
+    """
+    n, m = 5, 2
+    importance = 0.9 ** torch.arange(n, dtype=torch.float32)
+    dropped = importance[m:].sum()
+    cases = [
+        # (sparsity, bound on the loss, what the bound is, at least this many represented)
+        (0.0, float(1.1 * dropped / 12), "within 10% of the best 2-dimensional model (top two features kept)", 2),
+        (0.9, float(0.5 * dropped * (0.1 / 3 - 0.05**2)), "half the loss of the best linear model", 4),
+    ]
+    for k, (sparsity, bound, what, min_rep) in enumerate(cases, 1):
+        case = f"case {k} (n_features={n}, n_hidden={m}, sparsity={sparsity}, importance=0.9**i, steps=1000)"
+        torch.manual_seed(100 + k)
+        out = _call(fn, case, n, m, sparsity, importance.clone(), 1000, k, returns=tuple)
+        if len(out) != 2 or not all(isinstance(t, torch.Tensor) for t in out):
+            raise AssertionError(f"{case}: return the pair (W, b) of tensors, got {type(out).__name__} of length {len(out)}")
+        W, b = (t.detach().float() for t in out)
+        if tuple(W.shape) == (n, m):
+            raise AssertionError(f"{case}: W has shape {(n, m)}; the book's layout is [n_hidden, n_features] = {(m, n)} (transpose it)")
+        if tuple(W.shape) != (m, n) or tuple(b.shape) != (n,):
+            raise AssertionError(f"{case}: expected W of shape {(m, n)} and b of shape {(n,)}, got {tuple(W.shape)} and {tuple(b.shape)}")
+        if not (torch.isfinite(W).all() and torch.isfinite(b).all()):
+            raise AssertionError(f"{case}: W or b holds NaN or infinity; is the learning rate too large?")
+        x = _eval_batch(n, 1.0 - sparsity, seed=7 + k)
+        loss = float((importance * (x - torch.relu(x @ W.T @ W + b)) ** 2).sum(-1).mean())
+        represented = int((W.norm(dim=0) > 0.5).sum())
+        if loss > bound:
+            hint = ""
+            if sparsity > 0 and loss > 2 * bound * 0.95:
+                hint = " Your model does no better than a linear one: is the ReLU applied to W^T W x + b?"
+            elif sparsity == 0:
+                hint = " Is the model being trained (optimizer.step() after loss.backward(), gradients zeroed)?"
+            raise AssertionError(
+                f"{case}: the trained model's loss on fresh inputs is {loss:.4f}; it should be at most "
+                f"{bound:.4f} ({what}).{hint}"
+            )
+        if represented < min_rep:
+            raise AssertionError(
+                f"{case}: {represented} features have ||W_i|| > 0.5; a trained model represents at least {min_rep}"
+            )
+    _passed("train_toy_model", len(cases))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -18,6 +19,7 @@ __all__ = [
     "check_feature_benefit_interference",
     "check_k_active_probabilities",
     "check_one_sparse_loss",
+    "check_six_in_two_prediction",
 ]
 
 
@@ -196,3 +198,34 @@ def check_angular_gaps(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
             hints={"the gaps in radians (convert to degrees)": torch.deg2rad(expected)},
         )
     _passed("check_angular_gaps", len(cases))
+
+
+def check_six_in_two_prediction(fn: Callable[[], Any]) -> None:
+    """Exercise (predict, then run): ``fn()`` returns ``(represented, in_antipodal_pairs)``,
+    the learner's prediction for the lowest-loss of four seeds of 6 features of equal
+    importance in 2 dimensions at ``1 − S = 0.05``.
+
+    The answer is ``(6, 6)``: a regular hexagon, whose opposite corners are antipodal
+    pairs. The run after the exercise trains the models and its claim
+    ``ch04.six-in-two-hexagon`` asserts the same on them, so this key cannot drift from what
+    the page shows.
+    """
+    case = "your prediction"
+    out = _call(fn, case, returns=tuple)
+    if len(out) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in out):
+        raise AssertionError(f"{case}: return a pair of integers (represented, in_antipodal_pairs), got {out!r}")
+    represented, paired = out
+    if not 0 <= represented <= 6 or not 0 <= paired <= represented:
+        raise AssertionError(f"{case}: need 0 <= in_antipodal_pairs <= represented <= 6, got {out!r}")
+    if represented != 6:
+        raise AssertionError(
+            f"{case}: you predicted {represented} features represented. Five fitted as a pentagon at "
+            "1 − S = 0.05; is a sixth corner worth its interference when features are this sparse? "
+            "Run the next cell and count."
+        )
+    if paired != 6:
+        raise AssertionError(
+            f"{case}: all six represented is right, but you predicted {paired} in antipodal pairs. "
+            "Draw six equally spaced spokes: where does the spoke opposite each one point?"
+        )
+    _passed("six_in_two_prediction", 1)

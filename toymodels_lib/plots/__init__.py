@@ -9,6 +9,8 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 """
 
 from .adversarial import plot_adversarial_training, plot_attack_per_feature, plot_vulnerability
+from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks
+from .dictionary import plot_feature_recovery, plot_sae_directions, plot_sae_tradeoff
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .dynamics import plot_dimensionality_jumps, plot_directions_3d, plot_regimes
 from .geometry import (
@@ -25,7 +27,19 @@ from .neurons import (
     plot_transform_loss_changes,
 )
 from .phase import PHASE_COLORS, plot_candidate_losses, plot_phase_diagram
-from .style import FIGSIZE, GRAM_CMAP, STYLE, SUPERPOSITION_CMAP, density_label, kind_label, model_title
+from .style import (
+    COLUMN_WIDTH_IN,
+    FIGSIZE,
+    GRAM_CMAP,
+    STYLE,
+    SUPERPOSITION_CMAP,
+    density_label,
+    kind_label,
+    legibility_problems,
+    model_title,
+    panel_layout,
+    use_in_notebook,
+)
 from .superposition import (
     plot_capacity_vs_density,
     plot_loss_history,
@@ -35,6 +49,7 @@ from .superposition import (
 )
 
 __all__ = [
+    "COLUMN_WIDTH_IN",
     "FIGSIZE",
     "GRAM_CMAP",
     "PHASE_COLORS",
@@ -42,9 +57,15 @@ __all__ = [
     "SUPERPOSITION_CMAP",
     "density_label",
     "kind_label",
+    "html_table",
+    "legibility_problems",
     "model_title",
     "plot_adversarial_training",
     "plot_attack_per_feature",
+    "panel_layout",
+    "plot_abs_weights",
+    "plot_motif_weights",
+    "plot_neuron_stacks",
     "plot_basis_alignment",
     "plot_candidate_losses",
     "plot_capacity_vs_density",
@@ -54,6 +75,7 @@ __all__ = [
     "plot_directions_3d",
     "plot_feature_dimensionality",
     "plot_feature_directions",
+    "plot_feature_recovery",
     "plot_feature_spokes",
     "plot_loss_history",
     "plot_neuron_matrix",
@@ -65,8 +87,13 @@ __all__ = [
     "plot_probe_projection",
     "plot_regimes",
     "plot_represented_vs_density",
+    "plot_sae_directions",
+    "plot_sae_tradeoff",
     "plot_superposition_grid",
     "plot_transform_loss_changes",
     "plot_vulnerability",
     "plot_word_offsets",
+    "use_in_notebook",
 ]
+
+use_in_notebook()

@@ -12,7 +12,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .._validate import as_float_tensor, as_weights, check_real
-from .style import STYLE, bare_square, importance_note, is_result, model_title, weights_stack
+from .style import STYLE, bare_square, importance_note, is_result, model_title, panel_layout, weights_stack
 
 __all__ = [
     "plot_feature_directions",
@@ -145,15 +145,19 @@ def plot_feature_spokes(
     colour = [palette(i % 10) if n <= 10 else palette(i / max(1, n - 1)) for i in range(n)]
     lim = 1.22 * max(1.0, max(float(np.linalg.norm(w, axis=0).max()) for w in Ws))
     with plt.rc_context(STYLE):
+        nrows, ncols, size = panel_layout(len(Ws), panel_size)
         fig, axes = plt.subplots(
-            1, len(Ws), figsize=(panel_size * len(Ws), panel_size + 1.25), layout="constrained", squeeze=False
+            nrows, ncols, figsize=(size * ncols, (size + 0.55) * nrows + 0.7), layout="constrained", squeeze=False
         )
-        for ax, w, t in zip(axes[0], Ws, auto_titles, strict=True):
+        flat = axes.reshape(-1)
+        for ax, w, t in zip(flat, Ws, auto_titles, strict=False):
             _draw_spokes(ax, w, colour, lim, label_threshold)
             ax.set_title(t, fontsize=9)
+        for ax in flat[len(Ws):]:
+            ax.set_visible(False)
         handles = [matplotlib.lines.Line2D([], [], color=colour[i], lw=2) for i in range(min(n, 10))]
         labels = [f"feature {i}" for i in range(min(n, 10))]
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(n, 10), frameon=False, fontsize=8)
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(n, 5), frameon=False, fontsize=8)
         fig.suptitle(title or f"Feature directions $W_i$: {head}")
     return fig
 
@@ -185,8 +189,7 @@ def plot_feature_directions(
         ncols = n_panels
     if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer (panels per row), got {ncols!r}")
-    ncols = min(ncols, n_panels)
-    nrows = -(-n_panels // ncols)
+    nrows, ncols, panel_size = panel_layout(n_panels, panel_size, ncols=min(ncols, n_panels))
     n = w.shape[2]
     groups = [list(g) for g in groups] if groups is not None else [[i] for i in range(n)]
     colour = {}
@@ -195,7 +198,7 @@ def plot_feature_directions(
         for i in g:
             colour[i] = palette(gi % 10)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, (panel_size + 0.35) * nrows + 0.25),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, (panel_size + 0.35) * nrows + 0.6),
                                  layout="constrained", squeeze=False)
         lim = 1.2 * max(1e-6, float(w.norm(dim=1).max()))
         colours = [colour.get(i, "black") for i in range(n)]

@@ -12,15 +12,16 @@ from matplotlib.figure import Figure
 
 from .. import metrics
 from .._types import Weights
-from .._validate import as_weights
-from .._validate import check_real
+from .._validate import as_weights, check_real
 from .style import (
+    COLUMN_WIDTH_IN,
     FIGSIZE,
     INVERSE_DENSITY_LABEL,
     STYLE,
     bare_square,
     densities,
     fraction_lines,
+    panel_layout,
     weights_stack,
 )
 
@@ -91,7 +92,7 @@ def plot_feature_dimensionality(
     rng = np.random.default_rng(0)
     top = max(1.0, float(np.ceil(10 * norms.max()) / 10))
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 4.2), layout="constrained")
         fraction_lines(ax)
         dots = None
         for k in range(w.shape[0]):
@@ -214,7 +215,8 @@ def plot_polytopes(
         if seq is not None and len(seq) != len(mats):
             raise ValueError(f"{name} has {len(seq)} entries for {len(mats)} groups")
     with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(3.0 * len(mats), 3.4), layout="constrained")
+        nrows, ncols, size = panel_layout(len(mats), 3.0)
+        fig = plt.figure(figsize=(size * ncols, (size + 0.4) * nrows), layout="constrained")
         for c, w in enumerate(mats):
             k = w.shape[1]
             d = 2 if np.linalg.matrix_rank(w.numpy(), tol=0.05 * float(w.norm(dim=0).max())) <= 2 else 3
@@ -224,7 +226,7 @@ def plot_polytopes(
                 di = np.asarray(dimensionality[c], dtype=np.float64)
                 label += f"\n$D_i$ = {di.mean():.2f} ± {di.std():.2f}"
             if d == 2:
-                ax = fig.add_subplot(1, len(mats), c + 1)
+                ax = fig.add_subplot(nrows, ncols, c + 1)
                 order = np.argsort(np.arctan2(coords[1], coords[0]))
                 ring = np.append(order, order[0])
                 ax.plot(coords[0, ring], coords[1, ring], color="lightgray", lw=1)
@@ -233,7 +235,7 @@ def plot_polytopes(
                                 arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.5})
                 bare_square(ax, 1.15 * max(1e-6, float(np.abs(coords).max())))
             else:
-                ax = fig.add_subplot(1, len(mats), c + 1, projection="3d")
+                ax = fig.add_subplot(nrows, ncols, c + 1, projection="3d")
                 for i in range(k):
                     ax.plot([0, coords[0, i]], [0, coords[1, i]], [0, coords[2, i]], color="tab:blue", lw=1.8)
                     for j in range(i + 1, k):
@@ -278,9 +280,10 @@ def plot_polytope_benefit(inverse_density: Any, benefit: dict[str, Any], *, titl
     if band.sum() >= 2 and (~band).any():
         panels.append((band, "zoom: 1/(1−S) ≤ 2"))
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.0), layout="constrained",
+        nrows, ncols, size = panel_layout(len(panels), 3.4)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, 4.0 * nrows), layout="constrained",
                                  squeeze=False)
-        for ax, (keep, label) in zip(axes[0], panels, strict=True):
+        for ax, (keep, label) in zip(axes.flat, panels, strict=True):
             lo, hi = float(table[:, keep].min()), float(table[:, keep].max())
             pad = 0.06 * (hi - lo) + 1e-3
             strip = hi + pad

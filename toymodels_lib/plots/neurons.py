@@ -13,7 +13,16 @@ from matplotlib.figure import Figure
 
 from .. import metrics
 from .._validate import as_float_tensor, check_real
-from .style import FIGSIZE, STYLE, ResultLike, importance_note, model_columns, model_title, results_list
+from .style import (
+    FIGSIZE,
+    STYLE,
+    ResultLike,
+    importance_note,
+    model_columns,
+    model_title,
+    panel_layout,
+    results_list,
+)
 
 __all__ = ["plot_basis_alignment", "plot_neuron_matrix", "plot_neuron_weights", "plot_transform_loss_changes"]
 
@@ -37,14 +46,19 @@ def plot_neuron_weights(
         raise TypeError(f"sort_neurons must be True or False, got {sort_neurons!r}")
     cols = model_columns(results)
     n_features = cols[0][1].shape[1]
-    cmap = plt.get_cmap("viridis")
-    colours = [cmap(0.9 * i / max(1, n_features - 1)) for i in range(n_features)]
+    if n_features <= 10:  # categorical colours that can be told apart
+        colours = [plt.get_cmap("tab10")(i) for i in range(n_features)]
+    else:
+        colours = [plt.get_cmap("viridis")(0.9 * i / max(1, n_features - 1)) for i in range(n_features)]
+    nrows, ncols, size = panel_layout(len(cols), 1.9, extra_width=0.5)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
-            1, len(cols), figsize=(1.0 + 1.9 * len(cols), 3.4), layout="constrained", squeeze=False
+            nrows, ncols, figsize=(0.5 + size * ncols, 3.0 * nrows + 0.9), layout="constrained", squeeze=False
         )
+        for ax in axes.flat[len(cols):]:
+            ax.set_visible(False)
         for c, (kind, W, density) in enumerate(cols):
-            ax = axes[0, c]
+            ax = axes.flat[c]
             m = W.shape[0]
             order = np.arange(m)
             lim = 0.0
@@ -68,11 +82,12 @@ def plot_neuron_weights(
             ax.axhline(0, color="gray", lw=0.6)
             ax.set_xticks(range(m))
             ax.set_xlabel("neuron")
-            if c == 0:
+            if c % ncols == 0:
                 ax.set_ylabel(r"weights $W_{ji}$, stacked by feature")
         handles = [matplotlib.patches.Patch(color=colours[i], label=f"{i}") for i in range(n_features)]
         fig.legend(
-            handles=handles, title="feature (0 = most important)", loc="outside right center", frameon=False, fontsize=8
+            handles=handles, title="feature (0 = most important)", loc="outside lower center", frameon=False, fontsize=8,
+            ncol=min(n_features, 10)
         )
         r0 = results_list(results)[0]
         fig.suptitle(
@@ -112,12 +127,15 @@ def plot_neuron_matrix(
     m, n = shapes.pop()
     lim = max(float(w.abs().max()) for w in mats.values()) or 1.0
     with plt.rc_context(STYLE):
+        nrows, ncols, size = panel_layout(len(mats), 2.4, extra_width=0.9)
         fig, axes = plt.subplots(
-            1, len(mats), figsize=(0.9 + 2.4 * len(mats), 1.6 + 0.3 * m), layout="constrained", squeeze=False
+            nrows, ncols, figsize=(0.9 + size * ncols, (1.6 + 0.3 * m) * nrows), layout="constrained", squeeze=False
         )
+        for ax in axes.flat[len(mats):]:
+            ax.set_visible(False)
         image = None
         for c, (label, w) in enumerate(mats.items()):
-            ax = axes[0, c]
+            ax = axes.flat[c]
             image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="equal")
             ax.set_xticks(range(n))
             ax.set_xlabel("feature i")
@@ -130,7 +148,7 @@ def plot_neuron_matrix(
             ax.set_title(f"{label}\n{n_mono}/{m} monosemantic")
             for spine in ax.spines.values():
                 spine.set_visible(False)
-        fig.colorbar(image, ax=axes[0, :].tolist(), shrink=0.8, label=r"weight $W_{ji}$")
+        fig.colorbar(image, ax=axes.flat[: len(mats)], shrink=0.8, label=r"weight $W_{ji}$")
         fig.suptitle(title or "Which features each neuron reads")
     return fig
 

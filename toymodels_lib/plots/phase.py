@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .._validate import as_float_tensor, check_positive_int, check_real
-from .style import FIGSIZE, STYLE, SUPERPOSITION_CMAP, density_axis
+from .style import FIGSIZE, STYLE, SUPERPOSITION_CMAP, density_axis, panel_layout
 
 __all__ = ["PHASE_COLORS", "plot_candidate_losses", "plot_phase_diagram"]
 
@@ -74,11 +74,10 @@ def plot_phase_diagram(
     cmap = ListedColormap(PHASE_COLORS)
     re, pe = _log_edges(r), _log_edges(p)
     ncols = len(arrays) if ncols is None else check_positive_int("ncols", ncols)
-    ncols = min(ncols, len(arrays))
-    nrows = -(-len(arrays) // ncols)
+    nrows, ncols, size = panel_layout(len(arrays), 3.3, ncols=min(ncols, len(arrays)))
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
-            nrows, ncols, figsize=(3.4 * ncols + 0.4, 3.3 * nrows + 0.3), layout="constrained", squeeze=False
+            nrows, ncols, figsize=(size * ncols, (size + 0.1) * nrows + 0.6), layout="constrained", squeeze=False
         )
         for ax in axes.flat[len(arrays):]:
             ax.remove()
@@ -99,7 +98,7 @@ def plot_phase_diagram(
             ax.set_title(name)
         handles = [Patch(color=c, label=n) for c, n in zip(PHASE_COLORS, ("not learned", "superposition", "dedicated dimension"), strict=True)]
         handles += [plt.Line2D([], [], color="black", ls=("-", "--", ":")[k % 3], label=lab) for k, lab in enumerate(curves)]
-        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=8)
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False, fontsize=8)
         if title:
             fig.suptitle(title)
     return fig

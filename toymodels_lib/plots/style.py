@@ -12,19 +12,32 @@ from .._validate import as_weights
 from ..models import MODEL_KINDS
 
 __all__ = [
+    "COLUMN_WIDTH_IN",
     "FIGSIZE",
     "GRAM_CMAP",
+    "MIN_FONT_PT",
     "INVERSE_DENSITY_LABEL",
     "STYLE",
     "SUPERPOSITION_CMAP",
     "density_label",
+    "legibility_problems",
+    "panel_layout",
+    "use_in_notebook",
     "kind_label",
     "model_title",
 ]
 
+COLUMN_WIDTH_IN = 6.8
+"""Widest figure, in inches: at ``figure.dpi`` 100 it is 680 CSS pixels, the website's content
+column (about 690 px at 1280 px), so no figure is shrunk on a desktop screen."""
+MIN_FONT_PT = 8.0
+"""Smallest text in a figure: 8 pt at 100 dpi is 11 CSS pixels on the page."""
+
 STYLE: dict[str, Any] = {
-    "figure.dpi": 110,
-    "savefig.dpi": 110,
+    # 100 dpi: one inch of figure is 100 CSS pixels on the page; notebooks save PNGs at twice
+    # that (``use_in_notebook``: the "retina" format) for high-density screens.
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
     "font.size": 10,
     "axes.titlesize": 10,
     "axes.labelsize": 10,
@@ -171,3 +184,63 @@ def bare_square(ax: Any, lim: float) -> None:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+def panel_layout(
+    n_panels: int, panel_width: float, *, extra_width: float = 0.0, ncols: int | None = None
+) -> tuple[int, int, float]:
+    """``(nrows, ncols, panel_width)`` for ``n_panels`` panels that fit the content column.
+
+    Panels wrap onto further rows instead of shrinking much: ``ncols`` (default: as many as
+    fit) is capped at what fits ``COLUMN_WIDTH_IN`` at 85% of ``panel_width`` inches each, plus
+    ``extra_width`` (a colour bar, a legend); when even one panel does not fit, the panel
+    width shrinks to the column.
+    """
+    if isinstance(n_panels, bool) or not isinstance(n_panels, int) or n_panels < 1:
+        raise ValueError(f"n_panels must be a positive integer, got {n_panels!r}")
+    if not panel_width > 0 or not extra_width >= 0:
+        raise ValueError(f"panel_width must be > 0 and extra_width >= 0, got {panel_width!r}, {extra_width!r}")
+    room = COLUMN_WIDTH_IN - extra_width
+    fit = max(1, int((room + 1e-9) // (0.85 * panel_width)))  # panels may shrink by 15% before wrapping
+    cols = min(n_panels, fit if ncols is None else max(1, min(int(ncols), fit)))
+    width = min(panel_width, room / cols)
+    return -(-n_panels // cols), cols, width
+
+
+def legibility_problems(fig: Any, *, dpi: float | None = None) -> list[str]:
+    """What would make ``fig`` hard to read on the website, as sentences (empty when none).
+
+    A figure is read at 100 CSS pixels per inch (``STYLE['figure.dpi']``): wider than
+    ``COLUMN_WIDTH_IN`` it is shrunk to the column, and text below ``MIN_FONT_PT`` is under
+    11 px. Visible text only; the tests call this on every figure the plots make.
+    """
+    problems = []
+    width = float(fig.get_size_inches()[0])
+    if width > COLUMN_WIDTH_IN + 1e-6:
+        problems.append(f"figure is {width:.2f} in wide, wider than the {COLUMN_WIDTH_IN} in column")
+    small = sorted(
+        {round(float(t.get_fontsize()), 1) for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+         if t.get_visible() and str(t.get_text()).strip() and float(t.get_fontsize()) < MIN_FONT_PT - 1e-6}
+    )
+    if small:
+        problems.append(f"text at {small} pt, below the {MIN_FONT_PT} pt minimum (11 px on the page)")
+    return problems
+
+
+def use_in_notebook() -> bool:
+    """In a Jupyter kernel, show figures as PNGs at twice the pixels ("retina"), sized for the
+    page at ``STYLE['figure.dpi']``; elsewhere nothing. Called when :mod:`toymodels_lib.plots`
+    is imported, so every chapter gets crisp figures on high-density screens. True if set."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        return False
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return False
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover
+        return False
+    set_matplotlib_formats("retina")
+    return True

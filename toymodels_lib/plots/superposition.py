@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from .. import metrics
 from .._validate import as_float_tensor, as_weights, check_positive_int, check_real
 from .style import (
+    COLUMN_WIDTH_IN,
     FIGSIZE,
     GRAM_CMAP,
     STYLE,
@@ -26,6 +27,7 @@ from .style import (
     kind_label,
     model_columns,
     model_title,
+    panel_layout,
     require_result,
     results_list,
 )
@@ -57,8 +59,8 @@ def plot_superposition_grid(
     """
     cols = model_columns(results)
     n_features = cols[0][1].shape[1]
-    per_row = len(cols) if ncols is None else min(check_positive_int("ncols", ncols), len(cols))
-    n_rows = -(-len(cols) // per_row)
+    wanted = len(cols) if ncols is None else min(check_positive_int("ncols", ncols), len(cols))
+    n_rows, per_row, column_width = panel_layout(len(cols), column_width, extra_width=1.0, ncols=wanted)
     with plt.rc_context(STYLE):
         fig = plt.figure(
             figsize=(column_width * per_row + 1.0, n_rows * (column_width * 2.5 + 0.3) + 0.3),
@@ -166,7 +168,7 @@ def plot_capacity_vs_density(
     rs = results_list(results)
     threshold = check_real("threshold", threshold, low=0.0)
     with plt.rc_context(STYLE):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.6), layout="constrained")
+        fig, (left, right) = plt.subplots(2, 1, figsize=(COLUMN_WIDTH_IN, 6.4), layout="constrained", sharex=True)
         for r, marker in zip(rs, "os^vD<>" * len(rs), strict=False):
             d = r.density.mean(-1).numpy()
             order = np.argsort(d)[::-1]

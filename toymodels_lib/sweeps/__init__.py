@@ -13,6 +13,7 @@ name                  chapter  what
 ``phase_3in2``        5        3 features in 2 dimensions over the same grid
 ``phase_theory``      5        the optimised candidates of both problems on that grid
 ``uniform_geometry``  6        n = 400, m = 30, uniform importance, 24 densities
+``computation_abs``   10       untied |x| models, n = 100, m = 40, I = 0.8^i, 6 densities
 ====================  =======  ==================================================
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 from .._validate import check_choice, check_path
 from ..artifacts import Artifact, load_artifact, save_artifact
 from ..train import TrainConfig
+from .computation import COMPUTATION, make_computation
 from .phase import (
     PHASE_ARTIFACT_VERSION,
     PHASE_NAMES,
@@ -46,6 +48,7 @@ from .uniform import UNIFORM_GEOMETRY, make_uniform_geometry, uniform_geometry_d
 
 __all__ = [
     "Artifact",
+    "COMPUTATION",
     "PHASE_ARTIFACT_VERSION",
     "PHASE_NAMES",
     "PHASE_SWEEP",
@@ -59,6 +62,7 @@ __all__ = [
     "load",
     "load_or_train",
     "make",
+    "make_computation",
     "make_phase_theory",
     "make_uniform_geometry",
     "optimised_phase",
@@ -104,6 +108,10 @@ SWEEPS: dict[str, Sweep] = {
     "uniform_geometry": Sweep(
         UNIFORM_GEOMETRY["name"], UNIFORM_GEOMETRY["version"], UNIFORM_GEOMETRY["file"], 6,
         "n=400 features in m=30 dimensions, uniform importance, 24 densities", 3.0,
+    ),
+    "computation_abs": Sweep(
+        COMPUTATION["name"], COMPUTATION["version"], COMPUTATION["file"], 10,
+        "untied |x| models, n=100 features, m=40 neurons, I=0.8^i, 6 densities x 2 seeds", 15.0,
     ),
 }
 """Every sweep the book ships, by name."""
@@ -154,6 +162,15 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
             raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(settings) + ['n_grid']}")
         settings.update(overrides)
         return make_phase_theory(**settings)
+    if sweep.name == "computation_abs":
+        c = COMPUTATION
+        ckw: dict[str, Any] = {
+            "densities": c["densities"], "importance_decay_rate": c["importance_decay"], "n_seeds": c["n_seeds"],
+            "steps": c["steps"], "batch_size": c["batch_size"], "lr": c["lr"], "seed": c["seed"],
+            "eval_samples": c["eval_samples"], "progress": progress,
+        }
+        ckw.update(overrides)
+        return make_computation(c["n_features"], c["n_hidden"], **ckw)
     spec = UNIFORM_GEOMETRY
     kwargs: dict[str, Any] = {
         "steps": spec["steps"], "batch_size": spec["batch_size"], "lr": spec["lr"],

@@ -14,9 +14,10 @@ import numpy as np
 import torch
 
 from .._types import Batch, PerInstance, Probability
-from .._validate import check_positive_int, resolve_device, resolve_sparsity
+from .._validate import check_choice, check_positive_int, resolve_device, resolve_sparsity
 from ..data import (
     EVAL_STREAM,
+    FEATURE_KINDS,
     FeatureSampler,
     StreamKey,
     broadcast_importance,
@@ -147,12 +148,16 @@ def evaluate_loss(
     stream_ids: Sequence[StreamKey] | None = None,
     data: DataSource | None = None,
     target: Target | None = None,
+    features: str = "uniform",
 ) -> PerInstance:
     """Per-instance loss ``[instances]`` on fresh samples from the evaluation stream.
 
     Give ``sparsity=`` or ``density=`` (or ``data=``, a batch source, instead of either).
+    ``features`` is the :class:`FeatureSampler` kind (``"signed"`` for the absolute-value
+    task of chapter 10, with ``target=torch.abs``).
     """
     model = _check_model(model)
+    features = check_choice("features", features, FEATURE_KINDS)
     n_samples = check_positive_int("n_samples", n_samples)
     batch_size = check_positive_int("batch_size", batch_size)
     _check_callables(data, target)
@@ -167,6 +172,7 @@ def evaluate_loss(
         model.n_features,
         sparsity=sp,
         seed=seed,
+        kind=features,
         device=device,
         stream=EVAL_STREAM,
         stream_ids=stream_ids,
@@ -258,6 +264,7 @@ def fit(
     data: DataSource | None = None,
     target: Target | None = None,
     n_seeds: int = 1,
+    features: str = "uniform",
 ) -> TrainResult:
     """Train every instance of ``model`` and return a :class:`TrainResult`.
 
@@ -283,9 +290,16 @@ def fit(
         by default the model reconstructs its input.
     n_seeds:
         How many consecutive instances are seeds of one configuration (for :meth:`TrainResult.best`).
+    features:
+        The library's feature distribution when ``data`` is not given: ``"uniform"``
+        (``U[0, 1]`` when active) or ``"signed"`` (``U[−1, 1]``, the absolute-value task of
+        chapter 10, trained with ``target=torch.abs``).
     """
     model = _check_model(model)
     config = _check_config(config)
+    features = check_choice("features", features, FEATURE_KINDS)
+    if data is not None and features != "uniform":
+        raise TypeError("give either data= or features=, not both (features= picks the library's own data)")
     n_seeds = check_positive_int("n_seeds", n_seeds)
     if model.n_instances % n_seeds:
         raise ValueError(
@@ -314,7 +328,7 @@ def fit(
     # streams keyed by (configuration, seed index), not by position (see data.instance_keys)
     keys = instance_keys(sp, imp_cpu) if data is None else None
     sampler = data or FeatureSampler(
-        n_inst, n_feat, sparsity=sp, seed=config.seed, device=device, stream_ids=keys
+        n_inst, n_feat, sparsity=sp, seed=config.seed, kind=features, device=device, stream_ids=keys
     )
 
     def evaluate(m: ToyModel) -> torch.Tensor:
@@ -327,6 +341,7 @@ def fit(
             stream_ids=None if keys is None else [(h,) for h, _ in keys],
             data=data,
             target=target,
+            features=features,
         )
 
     # the untrained model's loss on the evaluation samples (only with the library's own
@@ -399,6 +414,7 @@ def fit(
         n_hidden=model.n_hidden,
         W=model.W.detach().cpu().clone(),
         b=model.b.detach().cpu().clone(),
+        W_out=_readout(model),
         losses=losses,
         sparsity=sp,
         importance=imp_cpu,
@@ -409,6 +425,11 @@ def fit(
         seconds=seconds,
         model=model,
     )
+
+
+def _readout(model: ToyModel) -> torch.Tensor | None:
+    w_out = getattr(model, "W_out", None)
+    return None if w_out is None else w_out.detach().cpu().clone()
 
 
 def train_models(
@@ -422,6 +443,8 @@ def train_models(
     config: TrainConfig | None = None,
     n_seeds: int = 1,
     hooks: Sequence[Hook] = (),
+    features: str = "uniform",
+    target: Target | None = None,
 ) -> TrainResult:
     """Build and train one model per configuration, ``n_seeds`` seeds each, in one run.
 
@@ -431,6 +454,9 @@ def train_models(
     keeps every seed; call ``.best()`` for the lowest-loss seed per configuration.
 
     >>> res = train_models("relu", 20, 5, sparsity=[0.0, 0.9, 0.999], importance=importance_decay(20, 0.7))
+
+    ``features`` and ``target`` go to :func:`fit`: the absolute-value models of chapter 10
+    train with ``train_models("untied", 3, 6, density=1.0, features="signed", target=torch.abs)``.
     """
     config = _check_config(config)
     n_seeds = check_positive_int("n_seeds", n_seeds)
@@ -451,6 +477,8 @@ def train_models(
         config=config,
         hooks=hooks,
         n_seeds=n_seeds,
+        features=features,
+        target=target,
     )
 
 

@@ -38,6 +38,7 @@ class TrainResult:
     n_seeds: int = 1
     seconds: float = 0.0
     model: ToyModel | None = field(default=None, repr=False)
+    W_out: torch.Tensor | None = None  # [instances, hidden, features], untied models only
 
     @property
     def n_instances(self) -> int:
@@ -71,6 +72,7 @@ class TrainResult:
             self,
             W=self.W[idx],
             b=self.b[idx],
+            W_out=None if self.W_out is None else self.W_out[idx],
             losses=self.losses[idx],
             sparsity=self.sparsity[idx],
             importance=self.importance[idx],
@@ -86,7 +88,7 @@ class TrainResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain arrays and settings (for saving as ``.npz``)."""
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "n_features": self.n_features,
             "n_hidden": self.n_hidden,
@@ -98,5 +100,8 @@ class TrainResult:
             "n_seeds": self.n_seeds,
             "config": asdict(self.config),
         }
+        if self.W_out is not None:
+            out["W_out"] = self.W_out.numpy()
+        return out
 
 

@@ -41,8 +41,12 @@ class Scrubber:
     """
 
     def __init__(self, frames: list[bytes], labels: list[str], *, title: str | None,
-                 slider_label: str, interval_ms: int, start: int, alt: str) -> None:
+                 slider_label: str, interval_ms: int, start: int, alt: str,
+                 widths: list[int | None] | None = None) -> None:
         self.frames = frames
+        # CSS width of each frame: half the pixels of a figure rendered at twice its dpi
+        # (sharp on high-density screens), None for PNGs given as bytes (natural size).
+        self.widths = list(widths) if widths is not None else [None] * len(frames)
         self.labels = labels
         self.title = title
         self.slider_label = slider_label
@@ -73,8 +77,9 @@ class Scrubber:
         for k, (png, label) in enumerate(zip(self.frames, self.labels, strict=True)):
             data = base64.b64encode(png).decode("ascii")
             hidden = "" if k == self.start else " hidden"
+            width = f' width="{self.widths[k]}"' if self.widths[k] else ""
             imgs.append(
-                f'<img class="tm-frame" data-index="{k}" data-label="{e(label)}"{hidden} '
+                f'<img class="tm-frame" data-index="{k}" data-label="{e(label)}"{hidden}{width} '
                 f'src="data:image/png;base64,{data}" alt="{e(self.alt)}: {e(label)}" '
                 f'style="max-width:100%;height:auto;">'
             )
@@ -82,7 +87,7 @@ class Scrubber:
         n = len(self.frames)
         return f"""<div class="tm-scrubber" id="{sid}" data-frames="{n}" style="margin:.5em 0 1em 0;">
 {title}<div class="tm-scrubber-controls" style="display:flex;align-items:center;gap:.6em;flex-wrap:wrap;margin-bottom:.3em;">
-<button type="button" class="tm-play" aria-label="Play through the frames" style="min-width:5.5em;padding:.15em .6em;border:1px solid #888;border-radius:4px;background:#f4f4f4;cursor:pointer;">&#9654; Play</button>
+<button type="button" class="tm-play" aria-label="Play through the frames" style="min-width:5.5em;padding:.15em .6em;border:1px solid #888;border-radius:4px;background:#f4f4f4;color:#1a1a1a;cursor:pointer;">&#9654; Play</button>
 <label style="display:flex;align-items:center;gap:.4em;margin:0;">{e(self.slider_label)}
 <input type="range" class="tm-slider" min="0" max="{n - 1}" step="1" value="{self.start}" aria-label="{e(self.slider_label)}" style="width:16em;">
 </label>
@@ -185,21 +190,25 @@ def scrubber(
             raise TypeError(f"{name} must be a string, got {value!r}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {title!r}")
-    pngs = []
+    pngs: list[bytes] = []
+    widths: list[int | None] = []
     for k, f in enumerate(frames):
         if isinstance(f, (bytes, bytearray)):
             if not bytes(f).startswith(_PNG_MAGIC):
                 raise ValueError(f"frames[{k}] is bytes but not a PNG image")
             pngs.append(bytes(f))
+            widths.append(None)
         else:
             try:
-                pngs.append(figure_to_png(f))
+                png = figure_to_png(f, dpi=2 * float(f.dpi)) if hasattr(f, "dpi") else figure_to_png(f)
+                pngs.append(png)
+                widths.append(int.from_bytes(png[16:20], "big") // 2)  # the IHDR width, halved
             except TypeError:
                 raise TypeError(
                     f"frames[{k}] must be a matplotlib Figure or PNG bytes, got {type(f).__name__}"
                 ) from None
     return Scrubber(pngs, labels, title=title, slider_label=slider_label,
-                    interval_ms=int(interval_ms), start=int(start), alt=alt)
+                    interval_ms=int(interval_ms), start=int(start), alt=alt, widths=widths)
 
 
 def sweep_scrubber(

@@ -178,8 +178,11 @@ def test_feature_directions_wrap_into_rows():
     assert [ax.get_title() for ax in shown] == list("abcd")
     rows = sorted({round(ax.get_position().y0, 3) for ax in shown})
     assert len(rows) == 2  # two rows of two panels
-    width_one_row = plots.plot_feature_directions(W, list("abcd")).get_figwidth()
-    assert fig.get_figwidth() == pytest.approx(width_one_row / 2)
+    assert fig.get_figwidth() == pytest.approx(2 * 2.6)  # two panels of the default 2.6 in
+    # by default as many panels per row as fit the page's column, never wider
+    default = plots.plot_feature_directions(W, list("abcd"))
+    assert default.get_figwidth() <= plots.COLUMN_WIDTH_IN
+    assert len({round(ax.get_position().y0, 3) for ax in default.axes if ax.get_visible()}) == 2
     plt.close("all")
     fig = plots.plot_feature_directions(W[:3], list("abc"), ncols=2)
     assert sum(ax.get_visible() for ax in fig.axes) == 3  # the fourth cell stays empty
