@@ -2,7 +2,8 @@
 
 One module (or small package) per idea: ``data`` (feature distributions), ``models`` (toy
 models with an instance axis), ``train`` (the trainer), ``optim`` (flat Adam), ``metrics``
-(functions of the weights), ``theory`` (closed forms), ``sweeps`` (the shipped sweeps),
+(functions of the weights), ``dynamics`` (learning-dynamics traces), ``theory`` (closed
+forms), ``sweeps`` (the shipped sweeps),
 ``artifacts`` (their file format), ``plots`` (figures), ``widgets`` (interactive figures),
 ``checks`` (exercise checks), ``embeddings`` (chapter 1's word vectors). ``coursework``
 (student copies) is a command-line tool, ``python -m toymodels_lib.coursework``.
@@ -15,6 +16,7 @@ from . import (
     artifacts,
     checks,
     data,
+    dynamics,
     embeddings,
     metrics,
     models,
@@ -99,13 +101,13 @@ from .theory import (
 )
 
 # --- training
-from .train import TrainConfig, TrainResult, evaluate_loss, fit, train_models
+from .train import TrainConfig, TrainResult, WeightRecorder, evaluate_loss, fit, train_models
 
 __version__ = "0.2.0"
 
 __all__ = [
     # modules
-    "artifacts", "checks", "data", "embeddings", "metrics", "models", "optim", "plots",
+    "artifacts", "checks", "data", "dynamics", "embeddings", "metrics", "models", "optim", "plots",
     "sweeps", "theory", "train", "widgets",
     # data
     "CorrelatedFeatureSampler", "FeatureSampler", "anticorrelated_pairs", "correlated_pairs",
@@ -114,7 +116,7 @@ __all__ = [
     "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "UntiedReLUModel", "importance_weighted_loss",
     "make_model", "random_orthogonal",
     # training
-    "FlatAdam", "TrainConfig", "TrainResult", "evaluate_loss", "fit", "train_models",
+    "FlatAdam", "TrainConfig", "TrainResult", "WeightRecorder", "evaluate_loss", "fit", "train_models",
     # metrics
     "angular_gaps", "antipodal_pairs", "basis_alignment", "classify_extra_feature",
     "cosine_similarity_matrix", "dimensions_per_feature", "feature_dimensionality", "feature_groups",

@@ -25,6 +25,7 @@ __all__ = [
     "angular_gaps",
     "antipodal_pairs",
     "classify_extra_feature",
+    "classify_set_arrangement",
     "basis_alignment",
     "cosine_similarity_matrix",
     "dimensions_per_feature",
@@ -368,6 +369,56 @@ def regular_simplex_error(W: Weights, *, allow_expansion: bool = False) -> torch
     return (_cosines(w)[..., off] + 1.0 / (k - 1)).abs().amax(-1)
 
 
+def classify_set_arrangement(
+    W: Weights,
+    sets: Sequence[Sequence[int]],
+    *,
+    cosine: float = 0.9,
+    orthogonal: float = 0.2,
+    threshold: float = 0.5,
+    allow_expansion: bool = False,
+) -> str:
+    """Name the arrangement of one model whose features come in correlated sets (chapter 7).
+
+    ``W`` is one model ``[m, n]``; ``sets`` lists the feature indices of each set. Returns
+    ``"octahedron"`` when every feature is represented, the features pair up into antipodal
+    pairs (cosine below ``-cosine``) that each join two different sets, and features of the
+    same set are orthogonal (``|cos| < orthogonal``); otherwise a short description:
+    ``"k of n represented"`` when some feature is not represented,
+    ``"each set orthogonal, a antipodal pairs"`` when the sets' features are orthogonal but
+    not paired into the octahedron, else ``"a antipodal pairs (c across sets)"``.
+    """
+    w = _one_model(W, allow_expansion)
+    cos_th = check_real("cosine", cosine, low=0.0, high=1.0)
+    orth = check_real("orthogonal", orthogonal, low=0.0, high=1.0)
+    th = check_real("threshold", threshold, low=0.0)
+    n = w.shape[-1]
+    if isinstance(sets, (str, bytes)) or not isinstance(sets, Sequence) or not sets:
+        raise TypeError(f"sets must be a non-empty list of lists of feature indices, got {sets!r}")
+    owner: dict[int, int] = {}
+    for si, group in enumerate(sets):
+        for i in group:
+            if isinstance(i, bool) or not isinstance(i, Integral) or not 0 <= int(i) < n:
+                raise ValueError(f"sets must hold feature indices in [0, {n}), got {i!r}")
+            if int(i) in owner:
+                raise ValueError(f"feature {int(i)} appears in more than one set")
+            owner[int(i)] = si
+    norms = w.norm(dim=0)
+    rep = [i for i in range(n) if float(norms[i]) > th]
+    if len(rep) < n:
+        return f"{len(rep)} of {n} represented"
+    cos = _cosines(w)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if float(cos[i, j]) < -cos_th]
+    across = sum(1 for i, j in pairs if owner.get(i) != owner.get(j))
+    partners = sorted(k for p in pairs for k in p)
+    same_set_orthogonal = all(
+        abs(float(cos[i, j])) < orth for group in sets for i in group for j in group if i < j
+    )
+    if partners == list(range(n)) and across == len(pairs) and same_set_orthogonal:
+        return "octahedron"
+    if same_set_orthogonal:
+        return f"each set orthogonal, {len(pairs)} antipodal pairs"
+    return f"{len(pairs)} antipodal pairs ({across} across sets)"
 def max_cosine_similarity(W: Weights, D: Weights) -> torch.Tensor:
     """For each true feature ``W_i``, the best cosine with any dictionary direction ``D_j``.
 

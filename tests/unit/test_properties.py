@@ -144,6 +144,7 @@ METRICS = {
     "group_coordinates": lambda W: metrics.group_coordinates(W, [0], 1),
     "angular_gaps": lambda W: metrics.angular_gaps(W),
     "classify_extra_feature": lambda W: metrics.classify_extra_feature(W),
+    "classify_set_arrangement": lambda W: metrics.classify_set_arrangement(W, [[0]]),
     "find_polytope": lambda W: metrics.find_polytope(W, 2, 1),
     "regular_simplex_error": lambda W: metrics.regular_simplex_error(W),
     # weights enter the closed forms, the models and the plots through the same reader
@@ -157,13 +158,13 @@ METRICS = {
 
 # the numbers of dimensions each takes (the rest take any number >= 2)
 ONLY = {
-    "antipodal_pairs": {2}, "feature_groups": {2}, "group_spans": {2}, "group_coordinates": {2}, "angular_gaps": {2},
+    "antipodal_pairs": {2}, "classify_set_arrangement": {2}, "feature_groups": {2}, "group_spans": {2}, "group_coordinates": {2}, "angular_gaps": {2},
     "find_polytope": {3}, "ToyModel.from_weights": {2, 3}, "plots.plot_dimensionality_histogram": {3},
 }
 
 
 def test_every_public_metric_is_probed():
-    assert {k for k in METRICS if "." not in k} == set(metrics.__all__)
+    assert {k for k in METRICS if "." not in k} | {"max_cosine_similarity"} == set(metrics.__all__)  # two weights: probed in test_sae
 
 
 @pytest.mark.parametrize("name", sorted(METRICS))

@@ -8,9 +8,11 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 :mod:`.neurons` privileged bases, :mod:`.phase` phase changes.
 """
 
+from .adversarial import plot_adversarial_training, plot_attack_per_feature, plot_vulnerability
 from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks
 from .dictionary import plot_feature_recovery, plot_sae_directions, plot_sae_tradeoff
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
+from .dynamics import plot_dimensionality_jumps, plot_directions_3d, plot_regimes
 from .geometry import (
     plot_dimensionality_histogram,
     plot_dimensions_per_feature,
@@ -58,6 +60,8 @@ __all__ = [
     "html_table",
     "legibility_problems",
     "model_title",
+    "plot_adversarial_training",
+    "plot_attack_per_feature",
     "panel_layout",
     "plot_abs_weights",
     "plot_motif_weights",
@@ -66,7 +70,9 @@ __all__ = [
     "plot_candidate_losses",
     "plot_capacity_vs_density",
     "plot_dimensionality_histogram",
+    "plot_dimensionality_jumps",
     "plot_dimensions_per_feature",
+    "plot_directions_3d",
     "plot_feature_dimensionality",
     "plot_feature_directions",
     "plot_feature_recovery",
@@ -79,11 +85,13 @@ __all__ = [
     "plot_polytope_benefit",
     "plot_polytopes",
     "plot_probe_projection",
+    "plot_regimes",
     "plot_represented_vs_density",
     "plot_sae_directions",
     "plot_sae_tradeoff",
     "plot_superposition_grid",
     "plot_transform_loss_changes",
+    "plot_vulnerability",
     "plot_word_offsets",
     "use_in_notebook",
 ]

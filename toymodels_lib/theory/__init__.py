@@ -4,7 +4,8 @@
   ``U[0, 1]``; density ``p = 1 − S``), the linear loss split, losses by the number of active features;
 - :mod:`.linear`: the optimal linear model;
 - :mod:`.phase`: the 2-in-1 and 3-in-2 phase problems;
-- :mod:`.polytopes`: polytopes in uniform superposition and the loss they save.
+- :mod:`.polytopes`: polytopes in uniform superposition and the loss they save;
+- :mod:`.adversarial`: the optimal L2 attack, a gradient attack and the vulnerability (chapter 8).
 
 Every function that needs a probability takes it as a keyword, exactly one of ``sparsity=``
 (``S`` in [0, 1)) or ``density=`` (``p = 1 − S`` in (0, 1]); all results are float64.
@@ -12,6 +13,7 @@ Every function that needs a probability takes it as a keyword, exactly one of ``
 
 from __future__ import annotations
 
+from . import adversarial
 from .linear import optimal_linear_features, optimal_linear_gram, optimal_linear_loss
 from .phase import (
     PHASE_NAMES,
@@ -53,6 +55,7 @@ __all__ = [
     "THREE_IN_TWO_CANDIDATES",
     "THREE_IN_TWO_TRIANGLE",
     "TWO_IN_ONE_CANDIDATES",
+    "adversarial",
     "arrangement_benefit",
     "feature_moments",
     "feature_variance",

@@ -14,6 +14,7 @@ tested against autograd).
 
 from .config import TrainConfig, lr_factor
 from .loop import DataSource, Hook, Target, configuration_sparsity, evaluate_loss, fit, train_models
+from .recorders import WeightRecorder, recorded_losses
 from .result import TrainResult
 
 __all__ = [
@@ -22,9 +23,11 @@ __all__ = [
     "Target",
     "TrainConfig",
     "TrainResult",
+    "WeightRecorder",
     "configuration_sparsity",
     "evaluate_loss",
     "fit",
     "lr_factor",
+    "recorded_losses",
     "train_models",
 ]

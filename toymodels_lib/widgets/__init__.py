@@ -19,6 +19,7 @@ running kernel:
 from .browser import BROWSER_ASSETS, BrowserExplorer, browser_asset, browser_explorer
 from .frames import Scrubber, figure_to_png, scrubber, sweep_scrubber
 from .live import LIVE_NOTE, LiveExplorer, live_explorer
+from .table import Table, table
 
 __all__ = [
     "BROWSER_ASSETS",
@@ -26,10 +27,12 @@ __all__ = [
     "LIVE_NOTE",
     "LiveExplorer",
     "Scrubber",
+    "Table",
     "browser_asset",
     "browser_explorer",
     "figure_to_png",
     "live_explorer",
     "scrubber",
     "sweep_scrubber",
+    "table",
 ]

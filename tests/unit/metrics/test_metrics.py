@@ -123,8 +123,9 @@ WEIGHT_FUNCTIONS = {
     "group_coordinates": lambda W, **kw: metrics.group_coordinates(W, [0, 1], 2, **kw),
     "classify_extra_feature": lambda W, **kw: metrics.classify_extra_feature(W, **kw),
     "regular_simplex_error": lambda W, **kw: metrics.regular_simplex_error(W, **kw),
+    "classify_set_arrangement": lambda W, **kw: metrics.classify_set_arrangement(W, [[0], [1, 2]], **kw),
 }
-assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope"} == set(metrics.__all__)
+assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope", "max_cosine_similarity"} == set(metrics.__all__)
 
 
 @pytest.mark.parametrize("name", sorted(WEIGHT_FUNCTIONS))
