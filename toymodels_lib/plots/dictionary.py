@@ -22,9 +22,9 @@ _DEAD = "#999999"
 
 
 def _sae_result(obj: Any) -> Any:
-    from ..sae import SAEResult
-
-    if not isinstance(obj, SAEResult):
+    # Plots do not import the trainers (toymodels_lib.sae trains): a result is recognised by
+    # the attributes the figures read, as style.ResultLike does for TrainResult.
+    if not all(hasattr(obj, a) for a in ("W_dec", "W_true", "metrics", "n_instances")):
         raise TypeError(f"result must be an SAEResult (from train_sae), got {type(obj).__name__}")
     return obj
 
