@@ -26,6 +26,7 @@ from ._validate import as_float_tensor, as_weights, check_choice, check_positive
 from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
 
 __all__ = [
+    "HiddenReLUBiasModel",
     "HiddenReLUModel",
     "LinearModel",
     "MODEL_KINDS",
@@ -260,9 +261,47 @@ class HiddenReLUModel(ToyModel):
         h = self.hidden(x)
         return torch.relu(torch.baddbmm(self.b[:, None, :], h, self.W))
 
+    def pre_activations(self, x: torch.Tensor) -> torch.Tensor:
+        """The neurons' inputs before the ReLU, ``W x``: ``[instances, batch, hidden]``."""
+        return ToyModel.hidden(self, x)
+
+    @torch.no_grad()
+    def active_fraction(self, x: Batch) -> torch.Tensor:
+        """For each instance and neuron, the fraction of the inputs ``x``
+        (``[instances, batch, features]``) on which the neuron's input is positive, so that
+        its ReLU passes it on: ``[instances, hidden]`` (chapter 9)."""
+        return (self.pre_activations(x) > 0).to(torch.float64).mean(1)
+
+
+class HiddenReLUBiasModel(HiddenReLUModel):
+    """The hidden-ReLU model with a bias on its neurons (chapter 9):
+    ``x' = ReLU(Wᵀ ReLU(W x + c) + b)``.
+
+    ``c`` (``[instances, hidden]``, started at zero) is trained like ``W`` and ``b``; a
+    :class:`~toymodels_lib.train.TrainResult` records ``W`` and ``b``, and ``result.model.c``
+    holds the hidden bias. Chapter 9 uses it to show that a model given a hidden bias pushes
+    its neurons' pre-activations positive, so the ReLU is almost always on and the layer is
+    (almost) linear: the basis is no longer privileged. ``from_weights`` builds one with
+    ``c = 0``; set ``model.c`` afterwards.
+    """
+
+    kind = "hidden_relu_bias"
+    label = "ReLU hidden layer with bias"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.c = nn.Parameter(torch.zeros(self.n_instances, self.n_hidden, dtype=self.W.dtype))
+
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(ToyModel.hidden(self, x) + self.c[:, None, :].to(self.W.dtype))
+
+    def pre_activations(self, x: torch.Tensor) -> torch.Tensor:
+        """The neurons' inputs ``W x + c`` before the ReLU: ``[instances, batch, hidden]``."""
+        return ToyModel.hidden(self, x) + self.c[:, None, :].to(self.W.dtype)
+
 
 MODEL_KINDS: dict[str, type[ToyModel]] = {
-    cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel)
+    cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel, HiddenReLUBiasModel)
 }
 
 

@@ -17,9 +17,13 @@ from .geometry import (
     plot_polytopes,
 )
 from .neurons import (
+    NeuronTable,
+    neuron_regime_table,
     plot_basis_alignment,
     plot_neuron_matrix,
+    plot_neuron_stacks,
     plot_neuron_weights,
+    plot_relu_activity,
     plot_transform_loss_changes,
 )
 from .phase import PHASE_COLORS, plot_candidate_losses, plot_phase_diagram
@@ -34,6 +38,8 @@ from .superposition import (
 
 __all__ = [
     "FIGSIZE",
+    "NeuronTable",
+    "neuron_regime_table",
     "GRAM_CMAP",
     "PHASE_COLORS",
     "STYLE",
@@ -51,7 +57,9 @@ __all__ = [
     "plot_feature_spokes",
     "plot_loss_history",
     "plot_neuron_matrix",
+    "plot_neuron_stacks",
     "plot_neuron_weights",
+    "plot_relu_activity",
     "plot_one_sparse_response",
     "plot_phase_diagram",
     "plot_polytope_benefit",

@@ -13,6 +13,7 @@ name                  chapter  what
 ``phase_3in2``        5        3 features in 2 dimensions over the same grid
 ``phase_theory``      5        the optimised candidates of both problems on that grid
 ``uniform_geometry``  6        n = 400, m = 30, uniform importance, 24 densities
+``privileged_basis``  9        hidden-ReLU n = 10, m = 5, 10 densities × 40 seeds
 ====================  =======  ==================================================
 """
 
@@ -42,6 +43,7 @@ from .phase import (
     theory_phase,
     train_phase_diagram,
 )
+from .privileged import PRIVILEGED_BASIS, make_privileged_basis
 from .uniform import UNIFORM_GEOMETRY, make_uniform_geometry, uniform_geometry_densities
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "PHASE_NAMES",
     "PHASE_SWEEP",
     "PHASE_THEORY",
+    "PRIVILEGED_BASIS",
     "SHIPPED",
     "SWEEPS",
     "UNIFORM_GEOMETRY",
@@ -60,6 +63,7 @@ __all__ = [
     "load_or_train",
     "make",
     "make_phase_theory",
+    "make_privileged_basis",
     "make_uniform_geometry",
     "optimised_phase",
     "phase_agreement",
@@ -104,6 +108,10 @@ SWEEPS: dict[str, Sweep] = {
     "uniform_geometry": Sweep(
         UNIFORM_GEOMETRY["name"], UNIFORM_GEOMETRY["version"], UNIFORM_GEOMETRY["file"], 6,
         "n=400 features in m=30 dimensions, uniform importance, 24 densities", 3.0,
+    ),
+    "privileged_basis": Sweep(
+        PRIVILEGED_BASIS["name"], PRIVILEGED_BASIS["version"], PRIVILEGED_BASIS["file"], 9,
+        "hidden-ReLU models, n=10 features, m=5 neurons, 10 densities x 40 seeds", 15.0,
     ),
 }
 """Every sweep the book ships, by name."""
@@ -154,6 +162,16 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
             raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(settings) + ['n_grid']}")
         settings.update(overrides)
         return make_phase_theory(**settings)
+    if sweep.name == "privileged_basis":
+        pb = PRIVILEGED_BASIS
+        pb_kwargs: dict[str, Any] = {
+            k: pb[k] for k in ("n_seeds", "steps", "batch_size", "lr", "eval_samples", "seed")
+        }
+        unknown = set(overrides) - set(pb_kwargs) - {"densities"}
+        if unknown:
+            raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(pb_kwargs) + ['densities']}")
+        pb_kwargs.update(overrides)
+        return make_privileged_basis(progress=progress, **pb_kwargs)
     spec = UNIFORM_GEOMETRY
     kwargs: dict[str, Any] = {
         "steps": spec["steps"], "batch_size": spec["batch_size"], "lr": spec["lr"],
