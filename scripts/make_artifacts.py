@@ -22,6 +22,9 @@ This script remakes each file from its registered settings and seed, through the
   0.01 × 40 seeds, one batched run (Adam, lr 1e-2 with cosine decay, 4,000 steps of
   1,024, seed 0); every seed's loss on 131,072 samples, so the chapter can keep the
   lowest-loss seed per density. About 15 minutes on a 2-core CPU.
+- ``hidden_bias`` (chapter 9): the same models with a bias on the hidden layer,
+  ``h = ReLU(W x + c)``, at 1 − S = 0.3, 0.1, 0.03 × 8 seeds (same settings); the hidden
+  biases ``c`` are stored beside ``W`` and ``b``. About two minutes.
 
 Usage::
 
@@ -55,7 +58,7 @@ def _summary(result: sweeps.PhaseDiagram | sweeps.Artifact) -> None:
             counts = np.bincount(sweeps.optimised_phase(result, n).reshape(-1), minlength=3)
             print(f"  {n} features: cells per phase of the extra feature {counts.tolist()}")
         return
-    if result.name == "privileged_basis":
+    if result.name in ("privileged_basis", "hidden_bias"):
         from toymodels_lib.metrics import n_monosemantic
 
         loss = result["loss"]

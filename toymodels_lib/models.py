@@ -299,6 +299,36 @@ class HiddenReLUBiasModel(HiddenReLUModel):
         """The neurons' inputs ``W x + c`` before the ReLU: ``[instances, batch, hidden]``."""
         return ToyModel.hidden(self, x) + self.c[:, None, :].to(self.W.dtype)
 
+    @classmethod
+    def from_weights(  # type: ignore[override]
+        cls,
+        W: Weights,
+        b: Biases | None = None,
+        *,
+        c: Any = None,
+        kind: str | None = None,
+        dtype: torch.dtype = torch.float32,
+        allow_expansion: bool = False,
+    ) -> "HiddenReLUBiasModel":
+        """Like :meth:`ToyModel.from_weights`, with the hidden bias ``c`` (``[instances, hidden]``
+        or one model's ``[hidden]``; default zeros)."""
+        model = super().from_weights(W, b, kind=kind, dtype=dtype, allow_expansion=allow_expansion)
+        assert isinstance(model, HiddenReLUBiasModel)
+        shape = (model.n_instances, model.n_hidden)
+        if c is None:
+            hidden_bias = torch.zeros(shape, dtype=dtype)
+        else:
+            hidden_bias = as_float_tensor("c", c, min_dim=1, max_dim=2, dtype=dtype)
+            if hidden_bias.dim() == 1:
+                hidden_bias = hidden_bias[None]
+            if tuple(hidden_bias.shape) != shape:
+                raise ValueError(
+                    f"c must have shape [{shape[1]}] or [{shape[0]}, {shape[1]}] (one bias per neuron), "
+                    f"got {tuple(hidden_bias.shape)}"
+                )
+        model.c = nn.Parameter(hidden_bias.clone())
+        return model
+
 
 MODEL_KINDS: dict[str, type[ToyModel]] = {
     cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel, HiddenReLUBiasModel)

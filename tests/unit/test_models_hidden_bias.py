@@ -37,3 +37,17 @@ def test_hidden_bias_trains():
     res = tm.fit(model, density=0.3, importance=tm.importance_decay(5, 0.75), config=cfg)
     assert res.kind == "hidden_relu_bias" and res.W.shape == (2, 2, 5)
     assert float(res.model.c.detach().abs().sum()) > 0  # the hidden bias is trained too
+
+
+def test_hidden_bias_from_weights():
+    W = torch.tensor([[1.0, -1.0, 0.0], [0.0, 0.5, 1.0]])
+    model = HiddenReLUBiasModel.from_weights(W, torch.zeros(3), c=[2.0, -1.0])
+    assert torch.equal(model.c.detach(), torch.tensor([[2.0, -1.0]]))
+    x = torch.tensor([[[0.0, 1.0, 0.0]]])
+    assert torch.allclose(model.pre_activations(x), torch.tensor([[[1.0, -0.5]]]))
+    assert torch.equal(HiddenReLUBiasModel.from_weights(W).c.detach(), torch.zeros(1, 2))
+    assert tm.ToyModel.from_weights(W, kind="hidden_relu_bias").kind == "hidden_relu_bias"
+    with pytest.raises(ValueError, match="one bias per neuron"):
+        HiddenReLUBiasModel.from_weights(W, c=[1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="c"):
+        HiddenReLUBiasModel.from_weights(W, c="big")

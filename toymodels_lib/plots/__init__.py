@@ -17,7 +17,7 @@ from .geometry import (
     plot_polytopes,
 )
 from .neurons import (
-    NeuronTable,
+    HTMLTable,
     neuron_regime_table,
     plot_basis_alignment,
     plot_neuron_matrix,
@@ -38,7 +38,7 @@ from .superposition import (
 
 __all__ = [
     "FIGSIZE",
-    "NeuronTable",
+    "HTMLTable",
     "neuron_regime_table",
     "GRAM_CMAP",
     "PHASE_COLORS",

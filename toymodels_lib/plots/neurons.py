@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
-import html
-
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
 from .. import metrics
 from .._validate import as_float_tensor, as_weights, check_positive_int, check_real
-from .style import FIGSIZE, STYLE, SUPERPOSITION_CMAP, ResultLike, importance_note, model_columns, model_title, results_list
+from .style import (
+    FIGSIZE,
+    STYLE,
+    SUPERPOSITION_CMAP,
+    ResultLike,
+    importance_note,
+    model_columns,
+    model_title,
+    results_list,
+)
 
 __all__ = [
-    "NeuronTable",
+    "HTMLTable",
     "neuron_regime_table",
     "plot_basis_alignment",
     "plot_neuron_matrix",
@@ -318,9 +326,12 @@ def plot_relu_activity(
     ``fractions`` maps a model's label to its neurons' active fractions (``[neurons]``,
     numbers in [0, 1]: the share of inputs on which the neuron's input is positive, from
     ``HiddenReLUModel.active_fraction``). A fraction near 1 means the ReLU almost never
-    cuts: for that neuron the layer is linear.
+    cuts: for that neuron the layer is linear. At most six models: the first three are drawn
+    in shades of blue, the next three in shades of orange (two groups of three densities).
     """
     table = _labelled_values("fractions", fractions)
+    if len(table) > 6:
+        raise ValueError(f"fractions may hold at most 6 models, got {len(table)}")
     sizes = {v.size for v in table.values()}
     if len(sizes) != 1:
         raise ValueError(f"every model in fractions must have the same number of neurons, got {sorted(sizes)}")
@@ -328,7 +339,7 @@ def plot_relu_activity(
         if np.any((v < 0) | (v > 1)):
             raise ValueError(f"fractions[{k!r}] must hold numbers in [0, 1], got {v.tolist()}")
     m = sizes.pop()
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
+    colours = ["#0072B2", "#56B4E9", "#A6CEE3", "#D55E00", "#E69F00", "#F0E442"]  # two groups of three shades
     width = 0.8 / len(table)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
@@ -344,7 +355,7 @@ def plot_relu_activity(
     return fig
 
 
-class NeuronTable:
+class HTMLTable:
     """A small table shown as HTML in a notebook (chapter 9): ``columns`` and ``rows``
     (each a list of cells, strings or numbers). ``rows`` stay available for claims."""
 
@@ -383,7 +394,7 @@ def neuron_regime_table(
     threshold: float = 0.9,
     min_weight: float = 0.5,
     caption: str = "",
-) -> NeuronTable:
+) -> HTMLTable:
     """Neurons against features, one row per model (chapter 9).
 
     ``models`` maps a row label (a density) to one model's weights ``[neurons, features]``.
@@ -411,4 +422,4 @@ def neuron_regime_table(
         ])
     columns = ["model", "features represented", "monosemantic neurons", "features with a neuron of their own",
                "neuron blocks (sizes)", "regime"]
-    return NeuronTable(columns, rows, caption)
+    return HTMLTable(columns, rows, caption)

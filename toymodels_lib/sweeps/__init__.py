@@ -14,6 +14,7 @@ name                  chapter  what
 ``phase_theory``      5        the optimised candidates of both problems on that grid
 ``uniform_geometry``  6        n = 400, m = 30, uniform importance, 24 densities
 ``privileged_basis``  9        hidden-ReLU n = 10, m = 5, 10 densities × 40 seeds
+``hidden_bias``       9        the same with a hidden bias, 3 densities × 8 seeds
 ====================  =======  ==================================================
 """
 
@@ -43,11 +44,12 @@ from .phase import (
     theory_phase,
     train_phase_diagram,
 )
-from .privileged import PRIVILEGED_BASIS, make_privileged_basis
+from .privileged import HIDDEN_BIAS, PRIVILEGED_BASIS, best_of_seeds, make_privileged_basis
 from .uniform import UNIFORM_GEOMETRY, make_uniform_geometry, uniform_geometry_densities
 
 __all__ = [
     "Artifact",
+    "HIDDEN_BIAS",
     "PHASE_ARTIFACT_VERSION",
     "PHASE_NAMES",
     "PHASE_SWEEP",
@@ -58,6 +60,7 @@ __all__ = [
     "UNIFORM_GEOMETRY",
     "PhaseDiagram",
     "Sweep",
+    "best_of_seeds",
     "classify_extra_feature",
     "load",
     "load_or_train",
@@ -113,6 +116,10 @@ SWEEPS: dict[str, Sweep] = {
         PRIVILEGED_BASIS["name"], PRIVILEGED_BASIS["version"], PRIVILEGED_BASIS["file"], 9,
         "hidden-ReLU models, n=10 features, m=5 neurons, 10 densities x 40 seeds", 15.0,
     ),
+    "hidden_bias": Sweep(
+        HIDDEN_BIAS["name"], HIDDEN_BIAS["version"], HIDDEN_BIAS["file"], 9,
+        "hidden-ReLU models with a hidden bias, n=10, m=5, 3 densities x 8 seeds", 2.0,
+    ),
 }
 """Every sweep the book ships, by name."""
 
@@ -162,8 +169,8 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
             raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(settings) + ['n_grid']}")
         settings.update(overrides)
         return make_phase_theory(**settings)
-    if sweep.name == "privileged_basis":
-        pb = PRIVILEGED_BASIS
+    if sweep.name in ("privileged_basis", "hidden_bias"):
+        pb = PRIVILEGED_BASIS if sweep.name == "privileged_basis" else HIDDEN_BIAS
         pb_kwargs: dict[str, Any] = {
             k: pb[k] for k in ("n_seeds", "steps", "batch_size", "lr", "eval_samples", "seed")
         }
@@ -171,7 +178,10 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
         if unknown:
             raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(pb_kwargs) + ['densities']}")
         pb_kwargs.update(overrides)
-        return make_privileged_basis(progress=progress, **pb_kwargs)
+        return make_privileged_basis(
+            pb_kwargs.pop("densities", pb["densities"]), kind=str(pb.get("kind", "hidden_relu")), progress=progress,
+            **pb_kwargs,
+        )
     spec = UNIFORM_GEOMETRY
     kwargs: dict[str, Any] = {
         "steps": spec["steps"], "batch_size": spec["batch_size"], "lr": spec["lr"],
