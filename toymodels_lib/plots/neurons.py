@@ -107,11 +107,14 @@ def plot_neuron_matrix(
     *,
     threshold: float = 0.9,
     title: str | None = None,
+    shared_scale: bool = True,
 ) -> Figure:
     """One heat map per layer: neuron ``j`` (row) against feature ``i`` (column), coloured by
     the weight ``W_ji`` (red positive, blue negative, one shared scale). The label of
     each row says whether the neuron is monosemantic (one feature carries at least
-    ``threshold`` of its squared weight) or polysemantic.
+    ``threshold`` of its squared weight) or polysemantic. With ``shared_scale=False`` each
+    panel gets its own symmetric scale and colour bar (chapter 9: dense models have weights
+    near 1, sparse ones up to 5).
 
     ``layers`` maps a label to a weight matrix ``[neurons, features]``; all must have the
     same shape.
@@ -129,6 +132,8 @@ def plot_neuron_matrix(
     if len(shapes) != 1:
         raise ValueError(f"every layer must have the same shape [neurons, features], got {sorted(shapes)}")
     m, n = shapes.pop()
+    if not isinstance(shared_scale, bool):
+        raise TypeError(f"shared_scale must be True or False, got {shared_scale!r}")
     lim = max(float(w.abs().max()) for w in mats.values()) or 1.0
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
@@ -137,7 +142,10 @@ def plot_neuron_matrix(
         image = None
         for c, (label, w) in enumerate(mats.items()):
             ax = axes[0, c]
-            image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="equal")
+            own = lim if shared_scale else (float(w.abs().max()) or 1.0)
+            image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-own, vmax=own, aspect="equal")
+            if not shared_scale:
+                fig.colorbar(image, ax=ax, shrink=0.8, location="bottom", label=r"$W_{ji}$")
             ax.set_xticks(range(n))
             ax.set_xlabel("feature i")
             if c == 0:
@@ -149,7 +157,8 @@ def plot_neuron_matrix(
             ax.set_title(f"{label}\n{n_mono}/{m} monosemantic")
             for spine in ax.spines.values():
                 spine.set_visible(False)
-        fig.colorbar(image, ax=axes[0, :].tolist(), shrink=0.8, label=r"weight $W_{ji}$")
+        if shared_scale:
+            fig.colorbar(image, ax=axes[0, :].tolist(), shrink=0.8, label=r"weight $W_{ji}$")
         fig.suptitle(title or "Which features each neuron reads")
     return fig
 

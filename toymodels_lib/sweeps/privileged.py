@@ -138,7 +138,7 @@ def best_of_seeds(artifact: Artifact) -> dict[str, Any]:
         "b": torch.from_numpy(np.asarray(artifact["b"], dtype=np.float32))[rows, seed],
         "loss": loss[rows, seed],
         "seed": seed,
-        "density": [float(d) for d in artifact["density"]],
+        "density": [round(float(d), 6) for d in artifact["density"]],  # float32 in the file: 0.3, not 0.30000001
         "importance": torch.from_numpy(np.asarray(artifact["importance"], dtype=np.float32)),
     }
     if "c" in artifact:

@@ -67,3 +67,12 @@ def test_plot_relu_activity():
         plots.plot_relu_activity({"a": [1.5]})
     with pytest.raises(TypeError, match="fractions"):
         plots.plot_relu_activity([0.1])
+
+
+def test_plot_neuron_matrix_own_scales():
+    fig = plots.plot_neuron_matrix({"a": torch.eye(2, 4), "b": 5 * torch.eye(2, 4)}, shared_scale=False)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert [im.get_clim() for im in images] == [(-1.0, 1.0), (-5.0, 5.0)]
+    plt.close(fig)
+    with pytest.raises(TypeError, match="shared_scale"):
+        plots.plot_neuron_matrix({"a": torch.eye(2, 4)}, shared_scale="no")

@@ -1,0 +1,307 @@
+"""Claims of chapter 9 (neurons in superposition: the hidden-ReLU model
+``h = ReLU(W x)``, ``x' = ReLU(Wᵀ h + b)`` with n = 10, m = 5, ``I_i = 0.75^i``, across
+sparsity; the regimes of its neurons; the hidden bias that switches the ReLU off).
+
+The measures take what the page shows, as dicts: ``best`` (``sweeps.best_of_seeds`` of the
+shipped ``privileged_basis`` sweep), ``seed_loss`` ``[densities, seeds]``, ``W_all``
+``[densities, seeds, m, n]`` and ``densities``; for the limitation, ``loss`` (model name ->
+loss per density) and ``active`` (model name -> ``[densities, neurons]`` active fractions)
+with ``bias_W`` (the trained hidden-bias models' weights) and ``densities``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from ..metrics import dedicated_features, n_monosemantic, n_represented, neuron_blocks, neuron_regime
+from . import at_least, at_most, claim, equals, is_true
+
+SECTION = "Superposition in a Privileged Basis"
+BEST40 = "lowest-loss of 40 seeds per density, by the loss on 131,072 samples"
+BEST8 = "lowest-loss of 8 seeds per density (hidden bias), by the loss on 131,072 samples"
+
+
+def _at(result: dict[str, Any], density: float) -> int:
+    dens = [float(d) for d in result["densities"]]
+    return min(range(len(dens)), key=lambda k: abs(dens[k] - density))
+
+
+def _best_W(result: dict[str, Any]) -> torch.Tensor:
+    return result["best"]["W"]
+
+
+def _regimes(result: dict[str, Any]) -> list[str]:
+    return [neuron_regime(W) for W in _best_W(result)]
+
+
+@claim(
+    "ch09.seeds-differ",
+    chapter=9,
+    statement="Seeds matter: at the sparser densities (1−S ≤ 0.35) the worst of the 40 seeds has a loss at least 10% above the best at every density.",
+    paper="The paper kept the best of 1,000 models per sparsity.",
+    section=SECTION,
+    criterion=at_least(1.1),
+    unit="(smallest worst/best loss ratio, 1−S ≤ 0.35)",
+    selection=BEST40,
+)
+def _seeds_differ(result: dict[str, Any]) -> float:
+    loss = result["seed_loss"]
+    rows = [k for k, p in enumerate(result["densities"]) if float(p) <= 0.35 + 1e-9]
+    return float(min(loss[k].max() / loss[k].min() for k in rows))
+
+
+@claim(
+    "ch09.dense-all-monosemantic",
+    chapter=9,
+    statement="At 1−S = 0.75 every one of the five neurons is monosemantic, each dedicated to one of the five most important features (0–4); features 5–9 are not represented.",
+    paper="With dense features, the model represents the most important features with one monosemantic neuron each.",
+    paper_value="all monosemantic",
+    section=SECTION,
+    criterion=equals("5 of 5 monosemantic; features 0, 1, 2, 3, 4 dedicated; 5 represented"),
+    selection=BEST40,
+)
+def _dense(result: dict[str, Any]) -> str:
+    W = _best_W(result)[_at(result, 0.75)]
+    ded = ", ".join(str(i) for i in dedicated_features(W))
+    return f"{int(n_monosemantic(W))} of 5 monosemantic; features {ded} dedicated; {int(n_represented(W))} represented"
+
+
+@claim(
+    "ch09.sparse-polysemantic",
+    chapter=9,
+    statement="At 1−S = 0.01 no neuron is monosemantic, and at least 8 of the 10 features are represented.",
+    paper="With sparse features, neurons become polysemantic as the model stores more features than it has neurons.",
+    paper_value="at most 1 monosemantic",
+    section=SECTION,
+    criterion=is_true(),
+    selection=BEST40,
+)
+def _sparse(result: dict[str, Any]) -> bool:
+    W = _best_W(result)[_at(result, 0.01)]
+    return int(n_monosemantic(W)) == 0 and int(n_represented(W)) >= 8
+
+
+@claim(
+    "ch09.monosemantic-never-rises",
+    chapter=9,
+    statement="Going from dense to sparse, the number of monosemantic neurons in the best model never rises.",
+    paper="As sparsity increases, models go from monosemantic to polysemantic neurons.",
+    section=SECTION,
+    criterion=equals(0),
+    unit="rises",
+    digits=0,
+    selection=BEST40,
+)
+def _never_rises(result: dict[str, Any]) -> int:
+    counts = [int(n_monosemantic(W)) for W in _best_W(result)]
+    order = sorted(range(len(counts)), key=lambda k: -float(result["densities"][k]))
+    seq = [counts[k] for k in order]
+    return sum(1 for a, b in zip(seq, seq[1:], strict=False) if b > a)
+
+
+@claim(
+    "ch09.mixed-regime",
+    chapter=9,
+    statement="In between, single models have neurons dedicated to the most important features beside neurons that share the less important ones.",
+    paper="Mixed regimes: some features get dedicated neurons while others share polysemantic neurons, in one model.",
+    section=SECTION,
+    criterion=at_least(2),
+    unit="densities",
+    digits=0,
+    selection=BEST40,
+)
+def _mixed(result: dict[str, Any]) -> int:
+    return sum(1 for r in _regimes(result) if r.startswith("dedicated beside"))
+
+
+@claim(
+    "ch09.pairs-of-neurons",
+    chapter=9,
+    statement="In some of the mixed models the shared features sit in a pair of neurons: two neurons that share features with each other and with no other neuron.",
+    paper="Neurons in pairs: two neurons jointly represent a few features in superposition.",
+    section=SECTION,
+    criterion=at_least(1),
+    unit="densities",
+    digits=0,
+    selection=BEST40,
+)
+def _pairs(result: dict[str, Any]) -> int:
+    return sum(1 for W in _best_W(result) if any(len(b) == 2 for b in neuron_blocks(W)))
+
+
+@claim(
+    "ch09.dedicated-are-most-important",
+    chapter=9,
+    statement="In every model, the features with a neuron of their own are the most important ones: features 0 to k−1.",
+    paper="The most important features get dedicated neurons.",
+    section=SECTION,
+    criterion=is_true(),
+    selection=BEST40,
+)
+def _most_important(result: dict[str, Any]) -> bool:
+    for W in _best_W(result):
+        ded = dedicated_features(W)
+        if ded != list(range(len(ded))):
+            return False
+    return True
+
+
+@claim(
+    "ch09.all-polysemantic-when-sparse",
+    chapter=9,
+    statement="From some density on, every sparser model has no monosemantic neuron at all.",
+    paper="With sparse features, all neurons are polysemantic.",
+    section=SECTION,
+    criterion=at_least(3),
+    unit="sparsest densities all polysemantic",
+    digits=0,
+    selection=BEST40,
+)
+def _all_poly(result: dict[str, Any]) -> int:
+    regimes = _regimes(result)
+    order = sorted(range(len(regimes)), key=lambda k: float(result["densities"][k]))
+    run = 0
+    for k in order:
+        if regimes[k] != "all polysemantic":
+            break
+        run += 1
+    return run
+
+
+# --- the limitation: a hidden bias switches the ReLU off -------------------------------------
+@claim(
+    "ch09.relu-off-copy-exact",
+    chapter=9,
+    statement="A hidden-bias model built from a (rotated) ReLU-output model with the ReLU switched off has the ReLU-output model's loss, to float precision.",
+    paper="With a hidden bias the model can make its hidden layer linear and so avoid the ReLU.",
+    section=SECTION,
+    criterion=at_most(1e-5),
+    unit="(largest relative loss difference)",
+)
+def _copy(result: dict[str, Any]) -> float:
+    a, b = result["loss"]["ReLU output"], result["loss"]["its copy, ReLU off"]
+    return float(((a - b).abs() / a).max())
+
+
+@claim(
+    "ch09.hidden-bias-relu-on",
+    chapter=9,
+    statement="Trained with a hidden bias, every neuron keeps its ReLU on (its input positive) for at least 90% of inputs at each of the three densities.",
+    paper="The model avoids using its ReLU whenever it can.",
+    section=SECTION,
+    criterion=at_least(0.9),
+    unit="(smallest share of inputs with the ReLU on, any neuron, any density)",
+    selection=BEST8,
+)
+def _relu_on(result: dict[str, Any]) -> float:
+    return float(result["active"]["trained hidden bias"].min())
+
+
+@claim(
+    "ch09.hidden-bias-relu-on-sparse",
+    chapter=9,
+    statement="At 1−S = 0.1 and 0.03 the hidden-bias neurons are on for at least 99.9% of inputs: the hidden layer is linear on all but one input in a thousand.",
+    paper="The model avoids using its ReLU whenever it can.",
+    section=SECTION,
+    criterion=at_least(0.999),
+    unit="(smallest share, 1−S ≤ 0.1)",
+    digits=4,
+    selection=BEST8,
+)
+def _relu_on_sparse(result: dict[str, Any]) -> float:
+    on = result["active"]["trained hidden bias"]
+    rows = [k for k, p in enumerate(result["densities"]) if float(p) <= 0.1 + 1e-9]
+    return float(on[rows].min())
+
+
+@claim(
+    "ch09.hidden-bias-on-more-often",
+    chapter=9,
+    statement="At every density, every neuron of the hidden-bias model is on more often than any neuron of the model without a hidden bias.",
+    paper="The model avoids using its ReLU whenever it can.",
+    section=SECTION,
+    criterion=is_true(),
+    selection=BEST8,
+)
+def _on_more_often(result: dict[str, Any]) -> bool:
+    on, off = result["active"]["trained hidden bias"], result["active"]["no hidden bias"]
+    return bool((on.min(1).values > off.max(1).values).all())
+
+
+@claim(
+    "ch09.hidden-bias-matches-relu-output",
+    chapter=9,
+    statement="The trained hidden-bias models reach (within 10%) the loss of the ReLU-output models, and at every density a lower loss than the hidden-ReLU models without a bias.",
+    paper="The model avoids using its ReLU whenever it can.",
+    section=SECTION,
+    criterion=at_most(0.1),
+    unit="(largest |hidden bias / ReLU output − 1|; below the no-bias loss everywhere)",
+    selection=BEST8,
+)
+def _matches(result: dict[str, Any]) -> float:
+    hb, ro, nb = (result["loss"][k] for k in ("hidden ReLU, trained hidden bias", "ReLU output",
+                                              "hidden ReLU, no hidden bias"))
+    if not bool((hb < nb).all()):
+        return float("inf")
+    return float((hb / ro - 1).abs().max())
+
+
+@claim(
+    "ch09.hidden-bias-polysemantic",
+    chapter=9,
+    statement="With a hidden bias no neuron is monosemantic, at any of the three densities.",
+    paper="Without a privileged basis, there is no reason for features to align with neurons.",
+    section=SECTION,
+    criterion=equals(0),
+    unit="monosemantic neurons (all three models)",
+    digits=0,
+    selection=BEST8,
+)
+def _bias_poly(result: dict[str, Any]) -> int:
+    return int(sum(int(n_monosemantic(W)) for W in result["bias_W"]))
+
+
+@claim(
+    "ch09.mixed-model-shares-less-important",
+    chapter=9,
+    statement="In every mixed model the features that share neurons are all less important than the features with a neuron of their own.",
+    paper="The most important features get dedicated neurons; less important ones share polysemantic neurons.",
+    section=SECTION,
+    criterion=is_true(),
+    selection=BEST40,
+)
+def _shares_less_important(result: dict[str, Any]) -> bool:
+    found = False
+    for W in _best_W(result):
+        if not neuron_regime(W).startswith("dedicated beside"):
+            continue
+        found = True
+        ded = dedicated_features(W)
+        mono_rows = {int(W[:, i].abs().argmax()) for i in ded}
+        shared = {int(i) for j in range(W.shape[0]) if j not in mono_rows
+                  for i in torch.nonzero(W[j].abs() >= 0.5).flatten()}
+        if not shared or min(shared) <= max(ded):
+            return False
+    return found
+
+
+@claim(
+    "ch09.seeds-disagree-in-between",
+    chapter=9,
+    statement="All 40 seeds agree on the regime at the densest and the sparsest setting; in between, at several densities, the seeds split over two or more regimes.",
+    paper="The paper kept the best of 1,000 models per sparsity.",
+    section=SECTION,
+    criterion=at_least(2),
+    unit="densities where seeds split (ends agree)",
+    digits=0,
+    selection=BEST40,
+)
+def _seeds_disagree(result: dict[str, Any]) -> int:
+    per_seed = result["per_seed"]
+    dens = [float(p) for p in result["densities"]]
+    ends = {dens.index(max(dens)), dens.index(min(dens))}
+    if any(len(set(per_seed[k])) != 1 for k in ends):
+        return -1
+    return sum(1 for k in range(len(dens)) if k not in ends and len(set(per_seed[k])) >= 2)
