@@ -23,7 +23,7 @@ This script remakes each file from its registered settings and seed, through the
   1,024, seed 0); every seed's loss on 131,072 samples, so the chapter can keep the
   lowest-loss seed per density. About 15 minutes on a 2-core CPU.
 - ``hidden_bias`` (chapter 9): the same models with a bias on the hidden layer,
-  ``h = ReLU(W x + c)``, at 1 − S = 0.3, 0.1, 0.03 × 8 seeds (same settings); the hidden
+  ``h = ReLU(W x + c)``, at 1 − S = 0.35, 0.1, 0.03 × 8 seeds (same settings); the hidden
   biases ``c`` are stored beside ``W`` and ``b``. About two minutes.
 
 Usage::

@@ -39,7 +39,7 @@ def _regimes(result: dict[str, Any]) -> list[str]:
 @claim(
     "ch09.seeds-differ",
     chapter=9,
-    statement="Seeds matter: at the sparser densities (1−S ≤ 0.35) the worst of the 40 seeds has a loss at least 10% above the best at every density.",
+    statement="Seeds matter: at every density from 1−S = 0.35 down, the worst of the 40 seeds has a loss at least 10% above the best.",
     paper="The paper kept the best of 1,000 models per sparsity.",
     section=SECTION,
     criterion=at_least(1.1),
@@ -101,34 +101,69 @@ def _never_rises(result: dict[str, Any]) -> int:
     return sum(1 for a, b in zip(seq, seq[1:], strict=False) if b > a)
 
 
+def _where(result: dict[str, Any], keep: Any) -> str:
+    hits = [f"{float(p):g}" for p, W in zip(result["densities"], _best_W(result), strict=True) if keep(W)]
+    return ", ".join(hits) or "none"
+
+
 @claim(
     "ch09.mixed-regime",
     chapter=9,
-    statement="In between, single models have neurons dedicated to the most important features beside neurons that share the less important ones.",
+    statement="At 1−S = 0.35, 0.25 and 0.15 the best model has neurons dedicated to the most important features beside neurons that share the less important ones.",
     paper="Mixed regimes: some features get dedicated neurons while others share polysemantic neurons, in one model.",
     section=SECTION,
-    criterion=at_least(2),
-    unit="densities",
-    digits=0,
+    criterion=equals("0.35, 0.25, 0.15"),
+    unit="(densities)",
     selection=BEST40,
 )
-def _mixed(result: dict[str, Any]) -> int:
-    return sum(1 for r in _regimes(result) if r.startswith("dedicated beside"))
+def _mixed(result: dict[str, Any]) -> str:
+    return _where(result, lambda W: neuron_regime(W).startswith("dedicated beside"))
 
 
 @claim(
     "ch09.pairs-of-neurons",
     chapter=9,
-    statement="In some of the mixed models the shared features sit in a pair of neurons: two neurons that share features with each other and with no other neuron.",
+    statement="At 1−S = 0.35 and 0.25 the shared features sit in a pair of neurons (two neurons sharing features with each other and no other neuron); at 0.15 in a block of three.",
     paper="Neurons in pairs: two neurons jointly represent a few features in superposition.",
     section=SECTION,
-    criterion=at_least(1),
-    unit="densities",
-    digits=0,
+    criterion=equals("pairs at 0.35, 0.25; a block of three at 0.15"),
     selection=BEST40,
 )
-def _pairs(result: dict[str, Any]) -> int:
-    return sum(1 for W in _best_W(result) if any(len(b) == 2 for b in neuron_blocks(W)))
+def _pairs(result: dict[str, Any]) -> str:
+    pairs = _where(result, lambda W: any(len(b) == 2 for b in neuron_blocks(W)))
+    three = _where(result, lambda W: any(len(b) == 3 for b in neuron_blocks(W)))
+    return f"pairs at {pairs}; a block of three at {three}"
+
+
+@claim(
+    "ch09.pair-holds-antipodal-pair",
+    chapter=9,
+    statement="Each pair of neurons holds three features: feature 3 along one diagonal of the pair's plane, and features 4 and 5 as an antipodal pair along the other.",
+    paper="Neurons in pairs: two neurons jointly represent a few features in superposition.",
+    section=SECTION,
+    criterion=equals("0.35: 3 orthogonal to antipodal 4, 5; 0.25: 3 orthogonal to antipodal 4, 5"),
+    selection=BEST40,
+)
+def _pair_geometry(result: dict[str, Any]) -> str:
+    out = []
+    for p, W in zip(result["densities"], _best_W(result), strict=True):
+        for block in neuron_blocks(W):
+            if len(block) != 2:
+                continue
+            sub = W[block]  # [2, n]: the pair's plane
+            feats = [int(i) for i in torch.nonzero(sub.norm(dim=0) >= 0.5).flatten()]
+            unit = sub[:, feats] / sub[:, feats].norm(dim=0)
+            cos = unit.T @ unit
+            anti = [(a, b) for a in range(len(feats)) for b in range(a + 1, len(feats)) if float(cos[a, b]) < -0.9]
+            if len(feats) != 3 or len(anti) != 1:
+                out.append(f"{float(p):g}: features {feats}")
+                continue
+            a, b = anti[0]
+            (c,) = set(range(3)) - {a, b}
+            ok = abs(float(cos[c, a])) < 0.3 and abs(float(cos[c, b])) < 0.3
+            word = "orthogonal to" if ok else "not orthogonal to"
+            out.append(f"{float(p):g}: {feats[c]} {word} antipodal {feats[a]}, {feats[b]}")
+    return "; ".join(out)
 
 
 @claim(
@@ -151,10 +186,10 @@ def _most_important(result: dict[str, Any]) -> bool:
 @claim(
     "ch09.all-polysemantic-when-sparse",
     chapter=9,
-    statement="From some density on, every sparser model has no monosemantic neuron at all.",
+    statement="From 1−S = 0.1 down (the five sparsest densities) no neuron of the best model is monosemantic.",
     paper="With sparse features, all neurons are polysemantic.",
     section=SECTION,
-    criterion=at_least(3),
+    criterion=equals(5),
     unit="sparsest densities all polysemantic",
     digits=0,
     selection=BEST40,
@@ -188,32 +223,15 @@ def _copy(result: dict[str, Any]) -> float:
 @claim(
     "ch09.hidden-bias-relu-on",
     chapter=9,
-    statement="Trained with a hidden bias, every neuron keeps its ReLU on (its input positive) for at least 90% of inputs at each of the three densities.",
+    statement="Trained with a hidden bias, every neuron keeps its ReLU on (its input positive) for at least 99% of inputs at each of the three densities: the hidden layer is linear on all but about one input in a hundred or fewer.",
     paper="The model avoids using its ReLU whenever it can.",
     section=SECTION,
-    criterion=at_least(0.9),
+    criterion=at_least(0.99),
     unit="(smallest share of inputs with the ReLU on, any neuron, any density)",
     selection=BEST8,
 )
 def _relu_on(result: dict[str, Any]) -> float:
     return float(result["active"]["trained hidden bias"].min())
-
-
-@claim(
-    "ch09.hidden-bias-relu-on-sparse",
-    chapter=9,
-    statement="At 1−S = 0.1 and 0.03 the hidden-bias neurons are on for at least 99.9% of inputs: the hidden layer is linear on all but one input in a thousand.",
-    paper="The model avoids using its ReLU whenever it can.",
-    section=SECTION,
-    criterion=at_least(0.999),
-    unit="(smallest share, 1−S ≤ 0.1)",
-    digits=4,
-    selection=BEST8,
-)
-def _relu_on_sparse(result: dict[str, Any]) -> float:
-    on = result["active"]["trained hidden bias"]
-    rows = [k for k, p in enumerate(result["densities"]) if float(p) <= 0.1 + 1e-9]
-    return float(on[rows].min())
 
 
 @claim(
@@ -290,18 +308,18 @@ def _shares_less_important(result: dict[str, Any]) -> bool:
 @claim(
     "ch09.seeds-disagree-in-between",
     chapter=9,
-    statement="All 40 seeds agree on the regime at the densest and the sparsest setting; in between, at several densities, the seeds split over two or more regimes.",
+    statement="The seeds split (no regime holds three quarters of the 40) at 1−S = 0.35, 0.25, 0.15 and 0.1; at the other densities at least 34 of the 40 seeds share one regime.",
     paper="The paper kept the best of 1,000 models per sparsity.",
     section=SECTION,
-    criterion=at_least(2),
-    unit="densities where seeds split (ends agree)",
-    digits=0,
+    criterion=equals("split at 0.35, 0.25, 0.15, 0.1; elsewhere at least 34 of 40 agree"),
     selection=BEST40,
 )
-def _seeds_disagree(result: dict[str, Any]) -> int:
+def _seeds_disagree(result: dict[str, Any]) -> str:
     per_seed = result["per_seed"]
-    dens = [float(p) for p in result["densities"]]
-    ends = {dens.index(max(dens)), dens.index(min(dens))}
-    if any(len(set(per_seed[k])) != 1 for k in ends):
-        return -1
-    return sum(1 for k in range(len(dens)) if k not in ends and len(set(per_seed[k])) >= 2)
+    split, agree = [], []
+    for p, regimes in zip(result["densities"], per_seed, strict=True):
+        top = max(regimes.count(r) for r in set(regimes))
+        (split if top < 0.75 * len(regimes) else agree).append((float(p), top))
+    least = min(t for _, t in agree) if agree else 0
+    return (f"split at {', '.join(f'{p:g}' for p, _ in split)}; "
+            f"elsewhere at least {least} of {len(per_seed[0])} agree")

@@ -41,7 +41,7 @@ HIDDEN_BIAS: dict[str, Any] = {
     "name": "hidden_bias",
     "file": "hidden_bias_v1.npz",
     "kind": "hidden_relu_bias",
-    "densities": [0.3, 0.1, 0.03],
+    "densities": [0.35, 0.1, 0.03],
     "n_seeds": 8,
 }
 """Chapter 9's second sweep: the same models with a bias on the hidden layer, at three densities."""
