@@ -123,6 +123,9 @@ WEIGHT_FUNCTIONS = {
     "group_coordinates": lambda W, **kw: metrics.group_coordinates(W, [0, 1], 2, **kw),
     "classify_extra_feature": lambda W, **kw: metrics.classify_extra_feature(W, **kw),
     "regular_simplex_error": lambda W, **kw: metrics.regular_simplex_error(W, **kw),
+    "dedicated_features": lambda W, **kw: metrics.dedicated_features(W, **kw),
+    "neuron_blocks": lambda W, **kw: metrics.neuron_blocks(W, **kw),
+    "neuron_regime": lambda W, **kw: metrics.neuron_regime(W, **kw),
 }
 assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope"} == set(metrics.__all__)
 
