@@ -17,7 +17,7 @@ SWEEP_CLAIMS = [
     "ch09.monosemantic-never-rises", "ch09.dedicated-are-most-important", "ch09.pair-holds-antipodal-pair",
     "ch09.mixed-model-shares-less-important", "ch09.mixed-regime", "ch09.pairs-of-neurons",
     "ch09.all-polysemantic-when-sparse", "ch09.represented-climbs", "ch09.seeds-disagree-in-between",
-    "ch09.best-seed-not-most-common",
+    "ch09.best-seed-not-most-common", "ch09.rotation-hurts-trained", "ch09.permutation-free",
 ]
 BIAS_CLAIMS = [
     "ch09.relu-off-copy-exact", "ch09.hidden-bias-matches-relu-output", "ch09.hidden-bias-halves-loss",
@@ -30,8 +30,21 @@ def shown():
     run = sweeps.load("privileged_basis")
     best = sweeps.best_of_seeds(run)
     W_all = torch.from_numpy(run["W"])
-    return {"best": best, "seed_loss": torch.from_numpy(run["loss"]), "W_all": W_all, "densities": best["density"],
-            "per_seed": [[metrics.neuron_regime(W) for W in Ws] for Ws in W_all]}
+    dens, imp = best["density"], best["importance"]
+
+    def loss(kind, Q):
+        model = tm.ToyModel.from_weights(Q @ best["W"], best["b"], kind=kind)
+        return tm.evaluate_loss(model, density=dens, importance=imp, n_samples=16_384, seed=3)
+
+    changes = {}
+    for kind, name in [("hidden_relu", "hidden ReLU"), ("relu", "ReLU output")]:
+        before = loss(kind, torch.eye(5))
+        for s in range(3, 6):  # other rotations and permutations than the chapter's
+            for what, Q in [("rotation", tm.random_orthogonal(5, seed=s, dtype=torch.float32)),
+                            ("permutation", torch.eye(5)[torch.randperm(5, generator=torch.Generator().manual_seed(s))])]:
+                changes.setdefault(f"{name},\n{what}", []).extend(((loss(kind, Q) - before).abs() / before).tolist())
+    return {"best": best, "seed_loss": torch.from_numpy(run["loss"]), "W_all": W_all, "densities": dens,
+            "per_seed": [[metrics.neuron_regime(W) for W in Ws] for Ws in W_all], "changes": changes}
 
 
 def _switch_off(W, b):
@@ -103,6 +116,10 @@ def test_claims_fail_on_other_models(shown, shown_bias):
     for claim_id in ("ch09.hidden-bias-relu-on", "ch09.hidden-bias-on-more-often"):
         with pytest.raises(claims.ClaimFailed):
             claims.check(claim_id, off)
+    # a rotation that changes nothing is not what the page shows
+    same = {**shown, "changes": {**shown["changes"], "hidden ReLU,\nrotation": shown["changes"]["ReLU output,\nrotation"]}}
+    with pytest.raises(claims.ClaimFailed):
+        claims.check("ch09.rotation-hurts-trained", same)
     mono = {**shown_bias, "bias_W": shown["best"]["W"][:3]}
     with pytest.raises(claims.ClaimFailed):
         claims.check("ch09.hidden-bias-polysemantic", mono)

@@ -392,3 +392,32 @@ def _seeds_disagree(result: dict[str, Any]) -> str:
 def _halves(result: dict[str, Any]) -> float:
     k = _at(result, 0.1)
     return float(result["loss"]["hidden ReLU, trained hidden bias"][k] / result["loss"]["hidden ReLU, no hidden bias"][k])
+
+
+@claim(
+    "ch09.rotation-hurts-trained",
+    chapter=9,
+    statement="Rotating the hidden space of a trained hidden-ReLU model (the best model at each density, three random rotations) raises its loss by at least half.",
+    paper="A ReLU on the hidden layer makes the basis privileged: rotations change the model.",
+    section=SECTION,
+    criterion=at_least(0.5),
+    unit="(smallest relative loss change)",
+    selection=BEST40,
+)
+def _rotation(result: dict[str, Any]) -> float:
+    return float(min(result["changes"]["hidden ReLU,\nrotation"]))
+
+
+@claim(
+    "ch09.permutation-free",
+    chapter=9,
+    statement="Permuting its neurons changes the loss only by rounding, and the same weights read as a ReLU-output model (linear hidden layer) are unchanged by rotations and permutations alike.",
+    paper="A privileged basis is defined up to permutations (and positive rescalings) of the neurons.",
+    section=SECTION,
+    criterion=at_most(1e-5),
+    unit="(largest relative change)",
+    selection=BEST40,
+)
+def _permutation(result: dict[str, Any]) -> float:
+    keys = ["hidden ReLU,\npermutation", "ReLU output,\nrotation", "ReLU output,\npermutation"]
+    return float(max(max(result["changes"][k]) for k in keys))
