@@ -71,6 +71,7 @@ from .metrics import (
 
 # --- models
 from .models import (
+    HiddenReLUBiasModel,
     HiddenReLUModel,
     LinearModel,
     ReLUOutputModel,
@@ -113,7 +114,8 @@ __all__ = [
     "CorrelatedFeatureSampler", "FeatureSampler", "anticorrelated_pairs", "correlated_pairs",
     "importance_decay", "instance_keys", "random_stream", "sample_features",
     # models
-    "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "UntiedReLUModel", "importance_weighted_loss",
+    "HiddenReLUBiasModel", "HiddenReLUModel", "LinearModel", "ReLUOutputModel", "ToyModel", "UntiedReLUModel",
+    "importance_weighted_loss",
     "make_model", "random_orthogonal",
     # training
     "FlatAdam", "TrainConfig", "TrainResult", "WeightRecorder", "evaluate_loss", "fit", "train_models",

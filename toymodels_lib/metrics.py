@@ -27,6 +27,7 @@ __all__ = [
     "classify_extra_feature",
     "classify_set_arrangement",
     "basis_alignment",
+    "dedicated_features",
     "cosine_similarity_matrix",
     "dimensions_per_feature",
     "feature_dimensionality",
@@ -40,6 +41,8 @@ __all__ = [
     "n_antipodal",
     "n_monosemantic",
     "n_represented",
+    "neuron_blocks",
+    "neuron_regime",
     "neuron_top_feature_fraction",
     "regular_simplex_error",
     "superposition",
@@ -215,6 +218,79 @@ def n_monosemantic(W: Weights, threshold: float = 0.9, *, allow_expansion: bool 
     neuron's squared weight. Returns ``[...]`` integers."""
     th = check_real("threshold", threshold, low=0.0, high=1.0)
     return (_neuron_fraction(_weights(W, allow_expansion)) >= th).sum(-1)
+
+
+def dedicated_features(
+    W: Weights, threshold: float = 0.9, min_weight: float = 0.5, *, allow_expansion: bool = False
+) -> list[int]:
+    """Features of one model ``[m, n]`` that have a neuron of their own (chapter 9): a
+    monosemantic neuron ``j`` (its top feature carries at least ``threshold`` of its squared
+    weight) whose top feature is ``i`` with ``|W_ji| ≥ min_weight``. Sorted feature numbers."""
+    w = _one_model(W, allow_expansion)
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    mw = check_real("min_weight", min_weight, low=0.0, low_open=True)
+    frac = _neuron_fraction(w)
+    top = w.abs().argmax(-1)
+    found = {int(top[j]) for j in range(w.shape[0])
+             if float(frac[j]) >= th and float(w[j, top[j]].abs()) >= mw}
+    return sorted(found)
+
+
+def neuron_blocks(W: Weights, min_weight: float = 0.5, *, allow_expansion: bool = False) -> list[list[int]]:
+    """The neurons of one model ``[m, n]`` grouped into blocks (chapter 9): two neurons are in
+    one block when some feature has a weight of at least ``min_weight`` in magnitude on both,
+    and blocks are the connected groups this makes. A neuron dedicated to one feature is a
+    block of one; two neurons that share features with each other and with no other neuron
+    are a pair; when all neurons share features, there is one block. Neurons with no weight
+    of ``min_weight`` are blocks of their own. Blocks sorted by size, then first neuron."""
+    w = _one_model(W, allow_expansion)
+    mw = check_real("min_weight", min_weight, low=0.0, low_open=True)
+    strong = w.abs() >= mw  # [m, n]
+    m = w.shape[0]
+    link = (strong.double() @ strong.double().T) > 0
+    seen: set[int] = set()
+    blocks: list[list[int]] = []
+    for start in range(m):
+        if start in seen:
+            continue
+        block, todo = [], [start]
+        seen.add(start)
+        while todo:
+            j = todo.pop()
+            block.append(j)
+            for k in range(m):
+                if k not in seen and bool(link[j, k]):
+                    seen.add(k)
+                    todo.append(k)
+        blocks.append(sorted(block))
+    return sorted(blocks, key=lambda b: (len(b), b[0]))
+
+
+def neuron_regime(
+    W: Weights, threshold: float = 0.9, min_weight: float = 0.5, *, allow_expansion: bool = False
+) -> str:
+    """The regime of one model's neurons ``[m, n]`` in words (chapter 9), from its
+    monosemantic neurons and its :func:`neuron_blocks`:
+
+    - ``"all monosemantic"``: every neuron is monosemantic;
+    - ``"dedicated beside pairs"``: some neurons are dedicated to one feature and the others
+      form blocks of two (pairs of neurons sharing features);
+    - ``"dedicated beside polysemantic"``: some dedicated neurons, the others in larger blocks;
+    - ``"all polysemantic"``: no monosemantic neuron.
+    """
+    w = _one_model(W, allow_expansion)
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    mono = _neuron_fraction(w) >= th
+    m = w.shape[0]
+    n_mono = int(mono.sum())
+    if n_mono == m:
+        return "all monosemantic"
+    if n_mono == 0:
+        return "all polysemantic"
+    others = [b for b in neuron_blocks(w, min_weight, allow_expansion=True) if not (len(b) == 1 and bool(mono[b[0]]))]
+    if others and all(len(b) == 2 for b in others):
+        return "dedicated beside pairs"
+    return "dedicated beside polysemantic"
 
 
 def feature_groups(

@@ -26,6 +26,7 @@ from ._validate import as_float_tensor, as_weights, check_choice, check_positive
 from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
 
 __all__ = [
+    "HiddenReLUBiasModel",
     "HiddenReLUModel",
     "LinearModel",
     "MODEL_KINDS",
@@ -266,6 +267,74 @@ class HiddenReLUModel(ToyModel):
         h = self.hidden(x)
         return torch.relu(torch.baddbmm(self.b[:, None, :], h, self.W))
 
+    def pre_activations(self, x: torch.Tensor) -> torch.Tensor:
+        """The neurons' inputs before the ReLU, ``W x``: ``[instances, batch, hidden]``."""
+        return ToyModel.hidden(self, x)
+
+    @torch.no_grad()
+    def active_fraction(self, x: Batch) -> torch.Tensor:
+        """For each instance and neuron, the fraction of the inputs ``x``
+        (``[instances, batch, features]``) on which the neuron's input is positive, so that
+        its ReLU passes it on: ``[instances, hidden]`` (chapter 9)."""
+        return (self.pre_activations(x) > 0).to(torch.float64).mean(1)
+
+
+class HiddenReLUBiasModel(HiddenReLUModel):
+    """The hidden-ReLU model with a bias on its neurons (chapter 9):
+    ``x' = ReLU(Wᵀ ReLU(W x + c) + b)``.
+
+    ``c`` (``[instances, hidden]``, started at zero) is trained like ``W`` and ``b``; a
+    :class:`~toymodels_lib.train.TrainResult` records ``W`` and ``b``, and ``result.model.c``
+    holds the hidden bias. Chapter 9 uses it to show that a model given a hidden bias pushes
+    its neurons' pre-activations positive, so the ReLU is almost always on and the layer is
+    (almost) linear: the basis is no longer privileged. ``from_weights`` builds one with
+    ``c = 0``; set ``model.c`` afterwards.
+    """
+
+    kind = "hidden_relu_bias"
+    label = "ReLU hidden layer with bias"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.c = nn.Parameter(torch.zeros(self.n_instances, self.n_hidden, dtype=self.W.dtype))
+
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(ToyModel.hidden(self, x) + self.c[:, None, :].to(self.W.dtype))
+
+    def pre_activations(self, x: torch.Tensor) -> torch.Tensor:
+        """The neurons' inputs ``W x + c`` before the ReLU: ``[instances, batch, hidden]``."""
+        return ToyModel.hidden(self, x) + self.c[:, None, :].to(self.W.dtype)
+
+    @classmethod
+    def from_weights(  # type: ignore[override]
+        cls,
+        W: Weights,
+        b: Biases | None = None,
+        *,
+        c: Any = None,
+        kind: str | None = None,
+        dtype: torch.dtype = torch.float32,
+        allow_expansion: bool = False,
+    ) -> "HiddenReLUBiasModel":
+        """Like :meth:`ToyModel.from_weights`, with the hidden bias ``c`` (``[instances, hidden]``
+        or one model's ``[hidden]``; default zeros)."""
+        model = super().from_weights(W, b, kind=kind, dtype=dtype, allow_expansion=allow_expansion)
+        assert isinstance(model, HiddenReLUBiasModel)
+        shape = (model.n_instances, model.n_hidden)
+        if c is None:
+            hidden_bias = torch.zeros(shape, dtype=dtype)
+        else:
+            hidden_bias = as_float_tensor("c", c, min_dim=1, max_dim=2, dtype=dtype)
+            if hidden_bias.dim() == 1:
+                hidden_bias = hidden_bias[None]
+            if tuple(hidden_bias.shape) != shape:
+                raise ValueError(
+                    f"c must have shape [{shape[1]}] or [{shape[0]}, {shape[1]}] (one bias per neuron), "
+                    f"got {tuple(hidden_bias.shape)}"
+                )
+        model.c = nn.Parameter(hidden_bias.clone())
+        return model
+
 
 class UntiedReLUModel(ToyModel):
     """The untied two-layer model of "Computation in Superposition" (chapter 10):
@@ -366,7 +435,7 @@ class UntiedReLUModel(ToyModel):
 
 
 MODEL_KINDS: dict[str, type[ToyModel]] = {
-    cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel, UntiedReLUModel)
+    cls.kind: cls for cls in (LinearModel, ReLUOutputModel, HiddenReLUModel, HiddenReLUBiasModel, UntiedReLUModel)
 }
 
 

@@ -9,7 +9,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 """
 
 from .adversarial import plot_adversarial_training, plot_attack_per_feature, plot_vulnerability
-from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks
+from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks_across_sparsity
 from .dictionary import plot_feature_recovery, plot_sae_directions, plot_sae_tradeoff
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .dynamics import plot_dimensionality_jumps, plot_directions_3d, plot_regimes
@@ -21,9 +21,13 @@ from .geometry import (
     plot_polytopes,
 )
 from .neurons import (
+    HTMLTable,
+    neuron_regime_table,
     plot_basis_alignment,
     plot_neuron_matrix,
+    plot_neuron_stacks,
     plot_neuron_weights,
+    plot_relu_activity,
     plot_transform_loss_changes,
 )
 from .phase import PHASE_COLORS, plot_candidate_losses, plot_phase_diagram
@@ -51,6 +55,8 @@ from .superposition import (
 __all__ = [
     "COLUMN_WIDTH_IN",
     "FIGSIZE",
+    "HTMLTable",
+    "neuron_regime_table",
     "GRAM_CMAP",
     "PHASE_COLORS",
     "STYLE",
@@ -66,6 +72,7 @@ __all__ = [
     "plot_abs_weights",
     "plot_motif_weights",
     "plot_neuron_stacks",
+    "plot_neuron_stacks_across_sparsity",
     "plot_basis_alignment",
     "plot_candidate_losses",
     "plot_capacity_vs_density",
@@ -80,6 +87,7 @@ __all__ = [
     "plot_loss_history",
     "plot_neuron_matrix",
     "plot_neuron_weights",
+    "plot_relu_activity",
     "plot_one_sparse_response",
     "plot_phase_diagram",
     "plot_polytope_benefit",

@@ -16,7 +16,7 @@ from .._validate import as_float_tensor
 from ..metrics import neuron_top_feature_fraction
 from .style import GRAM_CMAP, STYLE
 
-__all__ = ["html_table", "plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks"]
+__all__ = ["html_table", "plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks_across_sparsity"]
 
 
 def normalise_neurons(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
@@ -80,7 +80,7 @@ def plot_abs_weights(W: Weights, W_out: Weights, *, title: str | None = None) ->
     return fig
 
 
-def plot_neuron_stacks(
+def plot_neuron_stacks_across_sparsity(
     W: Weights, density: Sequence[float] | torch.Tensor | np.ndarray, *, title: str | None = None
 ) -> Figure:
     """Stacked neuron plots across sparsity (chapter 10): one row per model (``W`` is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,10 +13,11 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import metrics
-from .._validate import as_float_tensor, check_real
+from .._validate import as_float_tensor, as_weights, check_positive_int, check_real
 from .style import (
     FIGSIZE,
     STYLE,
+    SUPERPOSITION_CMAP,
     ResultLike,
     importance_note,
     model_columns,
@@ -24,7 +26,16 @@ from .style import (
     results_list,
 )
 
-__all__ = ["plot_basis_alignment", "plot_neuron_matrix", "plot_neuron_weights", "plot_transform_loss_changes"]
+__all__ = [
+    "HTMLTable",
+    "neuron_regime_table",
+    "plot_basis_alignment",
+    "plot_neuron_matrix",
+    "plot_neuron_stacks",
+    "plot_neuron_weights",
+    "plot_relu_activity",
+    "plot_transform_loss_changes",
+]
 
 
 def plot_neuron_weights(
@@ -103,11 +114,14 @@ def plot_neuron_matrix(
     *,
     threshold: float = 0.9,
     title: str | None = None,
+    shared_scale: bool = True,
 ) -> Figure:
     """One heat map per layer: neuron ``j`` (row) against feature ``i`` (column), coloured by
     the weight ``W_ji`` (red positive, blue negative, one shared scale). The label of
     each row says whether the neuron is monosemantic (one feature carries at least
-    ``threshold`` of its squared weight) or polysemantic.
+    ``threshold`` of its squared weight) or polysemantic. With ``shared_scale=False`` each
+    panel gets its own symmetric scale and colour bar (chapter 9: dense models have weights
+    near 1, sparse ones up to 5).
 
     ``layers`` maps a label to a weight matrix ``[neurons, features]``; all must have the
     same shape.
@@ -125,6 +139,8 @@ def plot_neuron_matrix(
     if len(shapes) != 1:
         raise ValueError(f"every layer must have the same shape [neurons, features], got {sorted(shapes)}")
     m, n = shapes.pop()
+    if not isinstance(shared_scale, bool):
+        raise TypeError(f"shared_scale must be True or False, got {shared_scale!r}")
     lim = max(float(w.abs().max()) for w in mats.values()) or 1.0
     with plt.rc_context(STYLE):
         nrows, ncols, size = panel_layout(len(mats), 2.4, extra_width=0.9)
@@ -136,7 +152,10 @@ def plot_neuron_matrix(
         image = None
         for c, (label, w) in enumerate(mats.items()):
             ax = axes.flat[c]
-            image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="equal")
+            own = lim if shared_scale else (float(w.abs().max()) or 1.0)
+            image = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-own, vmax=own, aspect="equal")
+            if not shared_scale:
+                fig.colorbar(image, ax=ax, shrink=0.8, location="bottom", label=r"$W_{ji}$")
             ax.set_xticks(range(n))
             ax.set_xlabel("feature i")
             if c == 0:
@@ -148,7 +167,8 @@ def plot_neuron_matrix(
             ax.set_title(f"{label}\n{n_mono}/{m} monosemantic")
             for spine in ax.spines.values():
                 spine.set_visible(False)
-        fig.colorbar(image, ax=axes.flat[: len(mats)], shrink=0.8, label=r"weight $W_{ji}$")
+        if shared_scale:
+            fig.colorbar(image, ax=axes.flat[: len(mats)], shrink=0.8, label=r"weight $W_{ji}$")
         fig.suptitle(title or "Which features each neuron reads")
     return fig
 
@@ -222,3 +242,203 @@ def plot_basis_alignment(
         ax.set_xlabel(xlabel)
         ax.set_title(title or "Basis alignment")
     return fig
+
+
+def _one_layer_each(name: str, layers: Any) -> dict[str, torch.Tensor]:
+    """``layers`` (label -> one model's weights ``[neurons, features]``), read by the one weight reader."""
+    if not isinstance(layers, Mapping) or not layers:
+        raise TypeError(f"{name} must be a non-empty dict: label -> one model's weights [neurons, features]")
+    out = {}
+    for label, W in layers.items():
+        w = as_weights(f"{name}[{label!r}]", W.detach().cpu() if isinstance(W, torch.Tensor) else W,
+                       min_dim=2, max_dim=2, dtype=torch.float64)
+        out[str(label)] = w
+    if len({w.shape[1] for w in out.values()}) != 1:
+        raise ValueError(f"every model in {name} must have the same number of features")
+    return out
+
+
+def plot_neuron_stacks(
+    models: Mapping[str, Any],
+    *,
+    threshold: float = 0.9,
+    columns: int = 5,
+    sort_neurons: bool = True,
+    title: str | None = None,
+) -> Figure:
+    """The paper's neuron picture (chapter 9): per model, one stacked bar per neuron.
+
+    ``models`` maps a panel label (a density, say) to one model's weights ``W``
+    ``[neurons, features]``. Bar ``j`` stacks neuron ``j``'s weights ``W_ji``: positive
+    ones upwards, negative ones downwards, each segment coloured by its feature's
+    superposition ``Σ_{k≠i} (Ŵ_i·W_k)²`` on the fixed 0–1 scale of ``SUPERPOSITION_CMAP``
+    (dark: a feature with a direction of its own; bright: a feature sharing its direction)
+    and labelled with the feature's number where it is tall enough. Under each bar, ``M``
+    marks a monosemantic neuron (one feature carries at least ``threshold`` of its squared
+    weight) and ``P`` a polysemantic one. Panels wrap after ``columns``; each has its own
+    symmetric scale. With ``sort_neurons`` the neurons are ordered by their top feature
+    (a permutation of neurons changes nothing in a privileged basis).
+    """
+    layers = _one_layer_each("models", models)
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    cols = check_positive_int("columns", columns)
+    if not isinstance(sort_neurons, bool):
+        raise TypeError(f"sort_neurons must be True or False, got {sort_neurons!r}")
+    cmap = plt.get_cmap(SUPERPOSITION_CMAP)
+    norm = matplotlib.colors.Normalize(0.0, 1.0)
+    n_panels = len(layers)
+    n_cols = min(cols, n_panels)
+    n_rows = -(-n_panels // n_cols)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            n_rows, n_cols, figsize=(0.9 + 1.45 * n_cols, 0.6 + 2.5 * n_rows), layout="constrained", squeeze=False
+        )
+        for ax in axes.flat[n_panels:]:
+            ax.set_visible(False)
+        for ax, (label, w) in zip(axes.flat, layers.items(), strict=False):
+            W = w.numpy()
+            m, n = W.shape
+            sup = metrics.superposition(w, allow_expansion=True).numpy()
+            order = np.arange(m)
+            if sort_neurons:
+                order = np.lexsort((-np.abs(W).max(1), np.abs(W).argmax(1)))
+            frac = metrics.neuron_top_feature_fraction(w, allow_expansion=True).numpy()
+            lim = max(1e-6, float(np.maximum(np.clip(W, 0, None).sum(1), np.clip(-W, 0, None).sum(1)).max()))
+            for pos, j in enumerate(order):
+                up, down = 0.0, 0.0
+                for i in np.argsort(-np.abs(W[j])):
+                    v = float(W[j, i])
+                    if abs(v) < 1e-3:
+                        continue
+                    bottom = up if v >= 0 else down
+                    ax.bar(pos, v, bottom=bottom, color=cmap(norm(min(1.0, float(sup[i])))), width=0.8,
+                           edgecolor="white", linewidth=0.5)
+                    if abs(v) > 0.12 * lim:
+                        brightness = float(sup[i]) > 0.55
+                        ax.text(pos, bottom + v / 2, str(int(i)), ha="center", va="center", fontsize=8,
+                                color="black" if brightness else "white")
+                    if v >= 0:
+                        up += v
+                    else:
+                        down += v
+            ax.set_ylim(-1.08 * lim, 1.08 * lim)
+            ax.axhline(0, color="gray", lw=0.6)
+            ax.set_xticks(range(m), [f"{j}\n{'M' if frac[j] >= th else 'P'}" for j in order])
+            ax.tick_params(axis="x", length=0)
+            n_mono = int((frac >= th).sum())
+            ax.set_title(f"{label}\n{n_mono}/{m} mono", fontsize=9)
+        for r in range(n_rows):
+            axes[r, 0].set_ylabel(r"$W_{ji}$ stacked")
+        sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+        fig.colorbar(sm, ax=axes.ravel().tolist(), shrink=0.7, label="feature superposition")
+        fig.suptitle(title or "Neurons: weights stacked by feature (M monosemantic, P polysemantic)")
+    return fig
+
+
+def plot_relu_activity(
+    fractions: Mapping[str, Any],
+    *,
+    title: str | None = None,
+) -> Figure:
+    """How often each neuron's ReLU is on (chapter 9): grouped bars, one group per neuron.
+
+    ``fractions`` maps a model's label to its neurons' active fractions (``[neurons]``,
+    numbers in [0, 1]: the share of inputs on which the neuron's input is positive, from
+    ``HiddenReLUModel.active_fraction``). A fraction near 1 means the ReLU almost never
+    cuts: for that neuron the layer is linear. At most six models: the first three are drawn
+    in shades of blue, the next three in shades of orange (two groups of three densities).
+    """
+    table = _labelled_values("fractions", fractions)
+    if len(table) > 6:
+        raise ValueError(f"fractions may hold at most 6 models, got {len(table)}")
+    sizes = {v.size for v in table.values()}
+    if len(sizes) != 1:
+        raise ValueError(f"every model in fractions must have the same number of neurons, got {sorted(sizes)}")
+    for k, v in table.items():
+        if np.any((v < 0) | (v > 1)):
+            raise ValueError(f"fractions[{k!r}] must hold numbers in [0, 1], got {v.tolist()}")
+    m = sizes.pop()
+    colours = ["#0072B2", "#56B4E9", "#A6CEE3", "#D55E00", "#E69F00", "#F0E442"]  # two groups of three shades
+    width = 0.8 / len(table)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        for k, (label, v) in enumerate(table.items()):
+            ax.bar(np.arange(m) + (k - (len(table) - 1) / 2) * width, v, width=width * 0.95,
+                   color=colours[k % len(colours)], label=label)
+        ax.set_ylim(0, 1.0)
+        ax.set_xticks(range(m))
+        ax.set_xlabel("neuron j")
+        ax.set_ylabel("share of inputs with the ReLU on")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+        ax.set_title(title or "How often each neuron's ReLU passes its input on")
+    return fig
+
+
+class HTMLTable:
+    """A small table shown as HTML in a notebook (chapter 9): ``columns`` and ``rows``
+    (each a list of cells, strings or numbers). ``rows`` stay available for claims."""
+
+    def __init__(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], caption: str = "") -> None:
+        self.columns = [str(c) for c in columns]
+        self.rows = [list(r) for r in rows]
+        if any(len(r) != len(self.columns) for r in self.rows):
+            raise ValueError(f"every row must have {len(self.columns)} cells, one per column")
+        self.caption = str(caption)
+
+    def column(self, name: str) -> list[Any]:
+        """The cells of column ``name``, top to bottom."""
+        if name not in self.columns:
+            raise KeyError(f"no column {name!r}; columns: {self.columns}")
+        k = self.columns.index(name)
+        return [r[k] for r in self.rows]
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in self.rows
+        )
+        cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f'<table class="toymodels-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def __repr__(self) -> str:
+        widths = [max(len(str(x)) for x in [c, *(r[k] for r in self.rows)]) for k, c in enumerate(self.columns)]
+        lines = ["  ".join(str(c).ljust(w) for c, w in zip(self.columns, widths, strict=True))]
+        lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)) for r in self.rows]
+        return "\n".join(lines)
+
+
+def neuron_regime_table(
+    models: Mapping[str, Any],
+    *,
+    threshold: float = 0.9,
+    min_weight: float = 0.5,
+    caption: str = "",
+) -> HTMLTable:
+    """Neurons against features, one row per model (chapter 9).
+
+    ``models`` maps a row label (a density) to one model's weights ``[neurons, features]``.
+    Columns: features represented (``‖W_i‖ > 0.5``), monosemantic neurons (``threshold``),
+    the features with a neuron of their own (:func:`~toymodels_lib.metrics.dedicated_features`),
+    the sizes of the neuron blocks (:func:`~toymodels_lib.metrics.neuron_blocks`: 1 is a
+    neuron on its own, 2 a pair of neurons sharing features) and the regime
+    (:func:`~toymodels_lib.metrics.neuron_regime`).
+    """
+    layers = _one_layer_each("models", models)
+    th = check_real("threshold", threshold, low=0.0, high=1.0)
+    mw = check_real("min_weight", min_weight, low=0.0, low_open=True)
+    rows = []
+    for label, w in layers.items():
+        m = w.shape[0]
+        blocks = metrics.neuron_blocks(w, mw)
+        ded = metrics.dedicated_features(w, th, mw)
+        rows.append([
+            label,
+            int(metrics.n_represented(w)),
+            f"{int(metrics.n_monosemantic(w, th))} of {m}",
+            ", ".join(str(i) for i in ded) or "none",
+            " + ".join(str(len(b)) for b in blocks),
+            metrics.neuron_regime(w, th, mw),
+        ])
+    columns = ["model", "features represented", "monosemantic neurons", "features with a neuron of their own",
+               "neuron blocks (sizes)", "regime"]
+    return HTMLTable(columns, rows, caption)

@@ -14,6 +14,8 @@ name                  chapter  what
 ``phase_theory``      5        the optimised candidates of both problems on that grid
 ``uniform_geometry``  6        n = 400, m = 30, uniform importance, 24 densities
 ``computation_abs``   10       untied |x| models, n = 100, m = 40, I = 0.8^i, 6 densities
+``privileged_basis``  9        hidden-ReLU n = 10, m = 5, 10 densities × 40 seeds
+``hidden_bias``       9        the same with a hidden bias, 3 densities × 8 seeds
 ====================  =======  ==================================================
 """
 
@@ -44,26 +46,31 @@ from .phase import (
     theory_phase,
     train_phase_diagram,
 )
+from .privileged import HIDDEN_BIAS, PRIVILEGED_BASIS, best_of_seeds, make_privileged_basis
 from .uniform import UNIFORM_GEOMETRY, make_uniform_geometry, uniform_geometry_densities
 
 __all__ = [
     "Artifact",
     "COMPUTATION",
+    "HIDDEN_BIAS",
     "PHASE_ARTIFACT_VERSION",
     "PHASE_NAMES",
     "PHASE_SWEEP",
     "PHASE_THEORY",
+    "PRIVILEGED_BASIS",
     "SHIPPED",
     "SWEEPS",
     "UNIFORM_GEOMETRY",
     "PhaseDiagram",
     "Sweep",
+    "best_of_seeds",
     "classify_extra_feature",
     "load",
     "load_or_train",
     "make",
     "make_computation",
     "make_phase_theory",
+    "make_privileged_basis",
     "make_uniform_geometry",
     "optimised_phase",
     "phase_agreement",
@@ -112,6 +119,14 @@ SWEEPS: dict[str, Sweep] = {
     "computation_abs": Sweep(
         COMPUTATION["name"], COMPUTATION["version"], COMPUTATION["file"], 10,
         "untied |x| models, n=100 features, m=40 neurons, I=0.8^i, 6 densities x 2 seeds", 15.0,
+    ),
+    "privileged_basis": Sweep(
+        PRIVILEGED_BASIS["name"], PRIVILEGED_BASIS["version"], PRIVILEGED_BASIS["file"], 9,
+        "hidden-ReLU models, n=10 features, m=5 neurons, 10 densities x 40 seeds", 15.0,
+    ),
+    "hidden_bias": Sweep(
+        HIDDEN_BIAS["name"], HIDDEN_BIAS["version"], HIDDEN_BIAS["file"], 9,
+        "hidden-ReLU models with a hidden bias, n=10, m=5, 3 densities x 8 seeds", 2.0,
     ),
 }
 """Every sweep the book ships, by name."""
@@ -171,6 +186,19 @@ def make(name: str, *, progress: bool = False, **overrides: Any) -> PhaseDiagram
         }
         ckw.update(overrides)
         return make_computation(c["n_features"], c["n_hidden"], **ckw)
+    if sweep.name in ("privileged_basis", "hidden_bias"):
+        pb = PRIVILEGED_BASIS if sweep.name == "privileged_basis" else HIDDEN_BIAS
+        pb_kwargs: dict[str, Any] = {
+            k: pb[k] for k in ("n_seeds", "steps", "batch_size", "lr", "eval_samples", "seed")
+        }
+        unknown = set(overrides) - set(pb_kwargs) - {"densities"}
+        if unknown:
+            raise TypeError(f"unknown settings for {name!r}: {sorted(unknown)}; allowed: {sorted(pb_kwargs) + ['densities']}")
+        pb_kwargs.update(overrides)
+        return make_privileged_basis(
+            pb_kwargs.pop("densities", pb["densities"]), kind=str(pb.get("kind", "hidden_relu")), progress=progress,
+            **pb_kwargs,
+        )
     spec = UNIFORM_GEOMETRY
     kwargs: dict[str, Any] = {
         "steps": spec["steps"], "batch_size": spec["batch_size"], "lr": spec["lr"],

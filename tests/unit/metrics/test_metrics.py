@@ -124,6 +124,9 @@ WEIGHT_FUNCTIONS = {
     "classify_extra_feature": lambda W, **kw: metrics.classify_extra_feature(W, **kw),
     "regular_simplex_error": lambda W, **kw: metrics.regular_simplex_error(W, **kw),
     "classify_set_arrangement": lambda W, **kw: metrics.classify_set_arrangement(W, [[0], [1, 2]], **kw),
+    "dedicated_features": lambda W, **kw: metrics.dedicated_features(W, **kw),
+    "neuron_blocks": lambda W, **kw: metrics.neuron_blocks(W, **kw),
+    "neuron_regime": lambda W, **kw: metrics.neuron_regime(W, **kw),
 }
 assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope", "max_cosine_similarity"} == set(metrics.__all__)
 

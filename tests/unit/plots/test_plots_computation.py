@@ -20,14 +20,14 @@ def test_plot_abs_weights():
 def test_plot_neuron_stacks():
     g = torch.Generator().manual_seed(0)
     W = torch.randn(3, 8, 20, generator=g)
-    fig = plots.plot_neuron_stacks(W, [1.0, 0.1, 0.01])
+    fig = plots.plot_neuron_stacks_across_sparsity(W, [1.0, 0.1, 0.01])
     titles = [ax.get_title(loc="left") for ax in fig.axes[:3]]
     assert titles[0].startswith("1−S = 1:") and "monosemantic" in titles[2]
     plt.close(fig)
     with pytest.raises(ValueError, match="one value per model"):
-        plots.plot_neuron_stacks(W, [1.0, 0.1])
+        plots.plot_neuron_stacks_across_sparsity(W, [1.0, 0.1])
     with pytest.raises(ValueError, match="W"):
-        plots.plot_neuron_stacks(W[0], [1.0])
+        plots.plot_neuron_stacks_across_sparsity(W[0], [1.0])
 
 
 def test_plot_motif_weights():
