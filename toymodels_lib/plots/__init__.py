@@ -9,7 +9,7 @@ arrow pictures, :mod:`.geometry` feature dimensionalities and polytopes,
 """
 
 from .adversarial import plot_adversarial_training, plot_attack_per_feature, plot_vulnerability
-from .computation import html_table, plot_abs_weights, plot_motif_weights, plot_neuron_stacks_across_sparsity
+from .computation import plot_abs_weights, plot_motif_weights, plot_neuron_stacks_across_sparsity
 from .dictionary import plot_feature_recovery, plot_sae_directions, plot_sae_tradeoff
 from .directions import plot_feature_directions, plot_feature_spokes, plot_probe_projection, plot_word_offsets
 from .dynamics import plot_dimensionality_jumps, plot_directions_3d, plot_regimes
@@ -21,7 +21,6 @@ from .geometry import (
     plot_polytopes,
 )
 from .neurons import (
-    HTMLTable,
     neuron_regime_table,
     plot_basis_alignment,
     plot_neuron_matrix,
@@ -51,11 +50,12 @@ from .superposition import (
     plot_represented_vs_density,
     plot_superposition_grid,
 )
+from .table import Table, table
 
 __all__ = [
+    "Table",
     "COLUMN_WIDTH_IN",
     "FIGSIZE",
-    "HTMLTable",
     "neuron_regime_table",
     "GRAM_CMAP",
     "PHASE_COLORS",
@@ -63,7 +63,6 @@ __all__ = [
     "SUPERPOSITION_CMAP",
     "density_label",
     "kind_label",
-    "html_table",
     "legibility_problems",
     "model_title",
     "plot_adversarial_training",
@@ -101,6 +100,7 @@ __all__ = [
     "plot_transform_loss_changes",
     "plot_vulnerability",
     "plot_word_offsets",
+    "table",
     "use_in_notebook",
 ]
 

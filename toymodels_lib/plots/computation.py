@@ -16,7 +16,7 @@ from .._validate import as_float_tensor
 from ..metrics import neuron_top_feature_fraction
 from .style import GRAM_CMAP, STYLE
 
-__all__ = ["html_table", "plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks_across_sparsity"]
+__all__ = ["plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks_across_sparsity"]
 
 
 def normalise_neurons(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
@@ -160,19 +160,3 @@ def plot_motif_weights(W: Weights, W_out: Weights, neurons: Sequence[int], featu
         if title:
             fig.suptitle(title)
     return fig
-
-
-def html_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A small HTML table (chapter 10's counts per density): ``header`` names the columns,
-    each row gives one value per column. Wrap it in ``IPython.display.HTML`` to show it."""
-    head = list(header)
-    if not head:
-        raise ValueError("header must name at least one column")
-    body = []
-    for k, row in enumerate(rows):
-        cells = list(row)
-        if len(cells) != len(head):
-            raise ValueError(f"row {k} has {len(cells)} values; the header has {len(head)} columns")
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    th = "".join(f"<th>{h}</th>" for h in head)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,9 +24,9 @@ from .style import (
     panel_layout,
     results_list,
 )
+from .table import Table, table
 
 __all__ = [
-    "HTMLTable",
     "neuron_regime_table",
     "plot_basis_alignment",
     "plot_neuron_matrix",
@@ -374,46 +373,13 @@ def plot_relu_activity(
     return fig
 
 
-class HTMLTable:
-    """A small table shown as HTML in a notebook (chapter 9): ``columns`` and ``rows``
-    (each a list of cells, strings or numbers). ``rows`` stay available for claims."""
-
-    def __init__(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], caption: str = "") -> None:
-        self.columns = [str(c) for c in columns]
-        self.rows = [list(r) for r in rows]
-        if any(len(r) != len(self.columns) for r in self.rows):
-            raise ValueError(f"every row must have {len(self.columns)} cells, one per column")
-        self.caption = str(caption)
-
-    def column(self, name: str) -> list[Any]:
-        """The cells of column ``name``, top to bottom."""
-        if name not in self.columns:
-            raise KeyError(f"no column {name!r}; columns: {self.columns}")
-        k = self.columns.index(name)
-        return [r[k] for r in self.rows]
-
-    def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in self.rows
-        )
-        cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        return f'<table class="toymodels-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-    def __repr__(self) -> str:
-        widths = [max(len(str(x)) for x in [c, *(r[k] for r in self.rows)]) for k, c in enumerate(self.columns)]
-        lines = ["  ".join(str(c).ljust(w) for c, w in zip(self.columns, widths, strict=True))]
-        lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)) for r in self.rows]
-        return "\n".join(lines)
-
-
 def neuron_regime_table(
     models: Mapping[str, Any],
     *,
     threshold: float = 0.9,
     min_weight: float = 0.5,
     caption: str = "",
-) -> HTMLTable:
+) -> Table:
     """Neurons against features, one row per model (chapter 9).
 
     ``models`` maps a row label (a density) to one model's weights ``[neurons, features]``.
@@ -441,4 +407,4 @@ def neuron_regime_table(
         ])
     columns = ["model", "features represented", "monosemantic neurons", "features with a neuron of their own",
                "neuron blocks (sizes)", "regime"]
-    return HTMLTable(columns, rows, caption)
+    return table(columns, rows, caption=caption or None)

@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from toymodels_lib import plots
+from toymodels_lib import plots, widgets
 from toymodels_lib.computation import motif_model
 
 
@@ -41,10 +41,15 @@ def test_plot_motif_weights():
         plots.plot_motif_weights(m.W[0], m.W_out[0], [], [0])
 
 
-def test_html_table():
-    html = plots.html_table(["a", "b"], [[1, 2], [3, 4]])
-    assert html.startswith("<table>") and "<th>b</th>" in html and "<td>4</td>" in html
-    with pytest.raises(ValueError, match="row 0"):
-        plots.html_table(["a"], [[1, 2]])
-    with pytest.raises(ValueError, match="header"):
-        plots.html_table([], [])
+def test_table_is_the_books_one_html_table():
+    t = plots.table(["a", "b"], [[1, 0.123456], ["x<y", 2.0]], caption="cap", digits=2)
+    html = t._repr_html_()
+    assert "<th>a</th>" in html and "<td>0.12</td>" in html and "x&lt;y" in html and "<caption>cap</caption>" in html
+    assert t.column("b") == [0.123456, 2.0]
+    assert widgets.table is plots.table
+    with pytest.raises(ValueError, match="rows\\[0\\] must have 2 cells"):
+        plots.table(["a", "b"], [[1]])
+    with pytest.raises(TypeError, match="headers"):
+        plots.table([], [])
+    with pytest.raises(KeyError, match="no column"):
+        t.column("c")

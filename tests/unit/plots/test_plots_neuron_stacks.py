@@ -53,7 +53,7 @@ def test_neuron_regime_table():
     with pytest.raises(KeyError, match="columns"):
         table.column("nope")
     with pytest.raises(ValueError, match="cells"):
-        plots.HTMLTable(["a", "b"], [[1]])
+        plots.table(["a", "b"], [[1]])
 
 
 def test_plot_relu_activity():
