@@ -145,6 +145,9 @@ METRICS = {
     "angular_gaps": lambda W: metrics.angular_gaps(W),
     "classify_extra_feature": lambda W: metrics.classify_extra_feature(W),
     "classify_set_arrangement": lambda W: metrics.classify_set_arrangement(W, [[0]]),
+    "dedicated_features": lambda W: metrics.dedicated_features(W),
+    "neuron_blocks": lambda W: metrics.neuron_blocks(W),
+    "neuron_regime": lambda W: metrics.neuron_regime(W),
     "find_polytope": lambda W: metrics.find_polytope(W, 2, 1),
     "regular_simplex_error": lambda W: metrics.regular_simplex_error(W),
     # weights enter the closed forms, the models and the plots through the same reader
@@ -158,7 +161,8 @@ METRICS = {
 
 # the numbers of dimensions each takes (the rest take any number >= 2)
 ONLY = {
-    "antipodal_pairs": {2}, "classify_set_arrangement": {2}, "feature_groups": {2}, "group_spans": {2}, "group_coordinates": {2}, "angular_gaps": {2},
+    "antipodal_pairs": {2}, "classify_set_arrangement": {2}, "dedicated_features": {2}, "neuron_blocks": {2},
+    "neuron_regime": {2}, "feature_groups": {2}, "group_spans": {2}, "group_coordinates": {2}, "angular_gaps": {2},
     "find_polytope": {3}, "ToyModel.from_weights": {2, 3}, "plots.plot_dimensionality_histogram": {3},
 }
 
