@@ -307,3 +307,14 @@ def test_train_toy_model_accepts_a_correct_loop(capsys):
 def test_train_toy_model_rejects_wrong_loops(wrong, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_train_toy_model(wrong)
+
+
+def test_uniform_prediction(capsys):
+    checks.check_uniform_prediction(lambda: "more")
+    checks.check_uniform_prediction(lambda: " More ")
+    assert "pass" in capsys.readouterr().out
+    for wrong, message in [("fewer", "too small to pay"), ("same", "too small to pay"), ("lots", "'more', 'fewer'")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.check_uniform_prediction(lambda w=wrong: w)
+    with pytest.raises(AssertionError, match="expected a str"):
+        checks.check_uniform_prediction(lambda: 18)

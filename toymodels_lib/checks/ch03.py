@@ -17,6 +17,7 @@ __all__ = [
     "check_sparse_batch",
     "check_superposition",
     "check_train_toy_model",
+    "check_uniform_prediction",
 ]
 
 
@@ -179,7 +180,12 @@ def check_train_toy_model(fn: Callable[..., tuple[torch.Tensor, torch.Tensor]]) 
     for k, (sparsity, bound, what, min_rep) in enumerate(cases, 1):
         case = f"case {k} (n_features={n}, n_hidden={m}, sparsity={sparsity}, importance=0.9**i, steps=1000)"
         torch.manual_seed(100 + k)
-        out = _call(fn, case, n, m, sparsity, importance.clone(), 1000, k, returns=tuple)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # a model this small trains about twice as fast on one thread
+        try:
+            out = _call(fn, case, n, m, sparsity, importance.clone(), 1000, k, returns=tuple)
+        finally:
+            torch.set_num_threads(threads)
         if len(out) != 2 or not all(isinstance(t, torch.Tensor) for t in out):
             raise AssertionError(f"{case}: return the pair (W, b) of tensors, got {type(out).__name__} of length {len(out)}")
         W, b = (t.detach().float() for t in out)
@@ -207,3 +213,24 @@ def check_train_toy_model(fn: Callable[..., tuple[torch.Tensor, torch.Tensor]]) 
                 f"{case}: {represented} features have ||W_i|| > 0.5; a trained model represents at least {min_rep}"
             )
     _passed("train_toy_model", len(cases))
+
+
+def check_uniform_prediction(fn: Callable[[], str]) -> None:
+    """Exercise (predict, then run): ``fn()`` returns ``"more"``, ``"fewer"`` or ``"same"``: how
+    many features a ReLU model with n = 20, m = 5 represents at 1 − S = 0.1 when every feature
+    is equally important, against the importance ``0.7**i`` of the chapter's figure.
+
+    The answer is ``"more"``; the run after the exercise trains the model and the claim
+    ``ch03.uniform-represents-more`` asserts it on the models the page shows.
+    """
+    out = _call(fn, "your prediction", returns=str)
+    answer = out.strip().lower()
+    if answer not in ("more", "fewer", "same"):
+        raise AssertionError(f"your prediction: return 'more', 'fewer' or 'same', got {out!r}")
+    if answer != "more":
+        raise AssertionError(
+            f"your prediction: {answer!r}. With I_i = 0.7**i, feature 19 is worth 0.7**19 ≈ 0.001 of "
+            "feature 0: its benefit is too small to pay for its interference. What happens to that "
+            "trade when every feature is worth as much as feature 0? Run the next cell and count."
+        )
+    _passed("uniform_prediction", 1)
