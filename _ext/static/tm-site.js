@@ -47,19 +47,35 @@
       });
     }
   }
-  // Search results quote the pages' raw math (\\( W \\)): typeset each snippet as it appears.
+  // Search results quote the pages' raw math: typeset each snippet once the search has
+  // written it (Sphinx creates #search-results after the page loads, so poll for a while).
   function typesetSearchResults() {
+    if (!/search\.html$/.test(window.location.pathname)) return;
+    var tries = 0, busy = false;
+    var timer = setInterval(function () {
+      tries += 1;
+      if (tries > 120) { clearInterval(timer); return; }
+      var results = document.getElementById("search-results");
+      if (busy || !results || !window.MathJax || !window.MathJax.typesetPromise) return;
+      var raw = results.querySelectorAll("p.context:not(.tm-typeset)");
+      if (!raw.length) return;
+      busy = true;
+      for (var i = 0; i < raw.length; i++) { raw[i].classList.add("mathjax_process", "tm-typeset"); }
+      window.MathJax.typesetPromise(Array.prototype.slice.call(raw))
+        .catch(function () {})
+        .then(function () { stripLeftovers(); busy = false; });
+    }, 250);
+  }
+  // A snippet cut in the middle of a formula keeps a lone \\( or \\): drop the delimiter.
+  function stripLeftovers() {
     var results = document.getElementById("search-results");
-    if (!results || !window.MathJax) return;
-    var pending = false;
-    new MutationObserver(function () {
-      if (pending || !window.MathJax.typesetPromise) return;
-      pending = true;
-      setTimeout(function () {
-        pending = false;
-        window.MathJax.typesetPromise([results]).catch(function () {});
-      }, 200);
-    }).observe(results, {childList: true, subtree: true});
+    if (!results) return;
+    var walker = document.createTreeWalker(results, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement && node.parentElement.closest("mjx-container")) continue;
+      if (/\\[()\[\]]/.test(node.nodeValue)) { node.nodeValue = node.nodeValue.replace(/\\[()\[\]]/g, ""); }
+    }
   }
   function start() { setup(); typesetSearchResults(); }
   if (document.readyState === "loading") {

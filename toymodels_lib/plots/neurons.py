@@ -274,7 +274,8 @@ def plot_neuron_stacks(
     (dark: a feature with a direction of its own; bright: a feature sharing its direction)
     and labelled with the feature's number where it is tall enough. Under each bar, ``M``
     marks a monosemantic neuron (one feature carries at least ``threshold`` of its squared
-    weight) and ``P`` a polysemantic one. Panels wrap after ``columns``; each has its own
+    weight) and ``P`` a polysemantic one. Panels wrap after ``columns``, or sooner when the
+    row would be wider than the page's column (``style.panel_layout``); each has its own
     symmetric scale. With ``sort_neurons`` the neurons are ordered by their top feature
     (a permutation of neurons changes nothing in a privileged basis).
     """
@@ -286,11 +287,10 @@ def plot_neuron_stacks(
     cmap = plt.get_cmap(SUPERPOSITION_CMAP)
     norm = matplotlib.colors.Normalize(0.0, 1.0)
     n_panels = len(layers)
-    n_cols = min(cols, n_panels)
-    n_rows = -(-n_panels // n_cols)
+    n_rows, n_cols, width = panel_layout(n_panels, 1.45, extra_width=0.9, ncols=min(cols, n_panels))
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
-            n_rows, n_cols, figsize=(0.9 + 1.45 * n_cols, 0.6 + 2.5 * n_rows), layout="constrained", squeeze=False
+            n_rows, n_cols, figsize=(0.9 + width * n_cols, 0.6 + 2.5 * n_rows), layout="constrained", squeeze=False
         )
         for ax in axes.flat[n_panels:]:
             ax.set_visible(False)

@@ -76,3 +76,11 @@ def test_plot_neuron_matrix_own_scales():
     plt.close(fig)
     with pytest.raises(TypeError, match="shared_scale"):
         plots.plot_neuron_matrix({"a": torch.eye(2, 4)}, shared_scale="no")
+
+
+def test_plot_neuron_stacks_wraps_ten_panels_to_fit_the_page():
+    # chapter 9 asks for five per row; the row must still fit the column (the conftest checks the width)
+    models = {f"m{k}": torch.eye(2, 4) for k in range(10)}
+    fig = plots.plot_neuron_stacks(models, columns=5)
+    assert fig.get_figwidth() <= plots.COLUMN_WIDTH_IN
+    assert len({round(ax.get_position().y0, 2) for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"}) >= 2
