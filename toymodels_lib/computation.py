@@ -13,6 +13,7 @@ import torch
 
 from ._types import Biases, Weights
 from ._validate import as_float_tensor, check_choice, check_positive_int, check_real
+from .metrics import normalise_neurons
 from .models import UntiedReLUModel
 
 __all__ = [
@@ -34,17 +35,6 @@ def _pair(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
             f"W and W_out must have the same shape [hidden, features], got {tuple(w.shape)} and {tuple(w_out.shape)}"
         )
     return w, w_out
-
-
-def normalise_neurons(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rescale each neuron so that its largest input weight ``max_i |W_ji|`` is 1, and its
-    read-out weights by the inverse (chapter 10). A ReLU commutes with a positive scale,
-    so the model computes the same function; the rescaled weights are comparable across
-    neurons. Dead neurons (all input weights 0) are left as they are."""
-    w, w_out = _pair(W, W_out)
-    scale = w.abs().amax(1, keepdim=True)
-    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
-    return w / scale, w_out * scale
 
 
 def computed_halves(W: Weights, W_out: Weights, b: Biases, *, threshold: float = 0.5) -> torch.Tensor:

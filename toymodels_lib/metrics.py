@@ -19,9 +19,10 @@ from numbers import Integral
 import torch
 
 from ._types import Weights
-from ._validate import as_weights, check_positive_int, check_real
+from ._validate import as_float_tensor, as_weights, check_positive_int, check_real
 
 __all__ = [
+    "normalise_neurons",
     "angular_gaps",
     "antipodal_pairs",
     "classify_extra_feature",
@@ -512,3 +513,20 @@ def max_cosine_similarity(W: Weights, D: Weights) -> torch.Tensor:
         )
     cos = _unit(d).transpose(-1, -2) @ _unit(w)  # [..., latents, features]
     return cos.max(dim=-2).values
+
+
+def normalise_neurons(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
+    """Rescale each neuron of an untied model so that its largest input weight ``max_i |W_ji|``
+    is 1, and its read-out weights by the inverse (chapter 10): ``W`` and ``W_out`` are one
+    model's ``[hidden, features]``. A ReLU commutes with a positive scale, so the model computes
+    the same function; the rescaled weights are comparable across neurons. Dead neurons (all
+    input weights 0) are left as they are. Float64 results."""
+    w = as_float_tensor("W", W, min_dim=2, max_dim=2, dtype=torch.float64)
+    w_out = as_float_tensor("W_out", W_out, min_dim=2, max_dim=2, dtype=torch.float64)
+    if w.shape != w_out.shape:
+        raise ValueError(
+            f"W and W_out must have the same shape [hidden, features], got {tuple(w.shape)} and {tuple(w_out.shape)}"
+        )
+    scale = w.abs().amax(1, keepdim=True)
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    return w / scale, w_out * scale

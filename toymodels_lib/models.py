@@ -53,6 +53,22 @@ def _xavier_per_instance(
     return torch.from_numpy(out)
 
 
+def _output_bias(b: Any, w_shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
+    """The output bias of ``from_weights``: ``b`` as ``[instances, features]`` for weights of shape
+    ``w_shape`` (zeros when ``None``; one model's ``[features]`` is broadcast), or a ``ValueError``."""
+    n_inst, _, n = w_shape
+    if b is None:
+        return torch.zeros(n_inst, n, dtype=dtype)
+    bias = as_float_tensor("b", b, min_dim=1, max_dim=2, dtype=dtype)
+    if bias.dim() == 1:
+        bias = bias[None]
+    if tuple(bias.shape) != (n_inst, n):
+        raise ValueError(
+            f"b must have shape [{n}] or [{n_inst}, {n}] to match W of shape {w_shape}, got {tuple(bias.shape)}"
+        )
+    return bias
+
+
 class ToyModel(nn.Module):
     """Base class: ``h = W x`` then a model-specific read-out ``x' = f(Wᵀ h + b)``.
 
@@ -178,17 +194,7 @@ class ToyModel(nn.Module):
         if w.dim() == 2:
             w = w[None]
         n_inst, m, n = w.shape
-        if b is None:
-            bias = torch.zeros(n_inst, n, dtype=dtype)
-        else:
-            bias = as_float_tensor("b", b, min_dim=1, max_dim=2, dtype=dtype)
-            if bias.dim() == 1:
-                bias = bias[None]
-            if tuple(bias.shape) != (n_inst, n):
-                raise ValueError(
-                    f"b must have shape [{n}] or [{n_inst}, {n}] to match W of shape {tuple(w.shape)}, "
-                    f"got {tuple(bias.shape)}"
-                )
+        bias = _output_bias(b, tuple(w.shape), dtype)
         model = cls(n, m, n_inst, allow_expansion=True)
         model.W = nn.Parameter(w.clone())
         model.b = nn.Parameter(bias.clone())
@@ -416,17 +422,7 @@ class UntiedReLUModel(ToyModel):
                 f"got {tuple(w_out.shape)}"
             )
         n_inst, m, n = w.shape
-        if b is None:
-            bias = torch.zeros(n_inst, n, dtype=dtype)
-        else:
-            bias = as_float_tensor("b", b, min_dim=1, max_dim=2, dtype=dtype)
-            if bias.dim() == 1:
-                bias = bias[None]
-            if tuple(bias.shape) != (n_inst, n):
-                raise ValueError(
-                    f"b must have shape [{n}] or [{n_inst}, {n}] to match W of shape {tuple(w.shape)}, "
-                    f"got {tuple(bias.shape)}"
-                )
+        bias = _output_bias(b, tuple(w.shape), dtype)
         model = cls(n, m, n_inst, allow_expansion=True)
         model.W = nn.Parameter(w.clone())
         model.W_out = nn.Parameter(w_out.clone())

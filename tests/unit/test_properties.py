@@ -168,7 +168,7 @@ ONLY = {
 
 
 def test_every_public_metric_is_probed():
-    assert {k for k in METRICS if "." not in k} | {"max_cosine_similarity"} == set(metrics.__all__)  # two weights: probed in test_sae
+    assert {k for k in METRICS if "." not in k} | {"max_cosine_similarity", "normalise_neurons"} == set(metrics.__all__)  # two weights: probed in test_sae, test_computation
 
 
 @pytest.mark.parametrize("name", sorted(METRICS))

@@ -13,25 +13,10 @@ from matplotlib.figure import Figure
 
 from .._types import Weights
 from .._validate import as_float_tensor
-from ..metrics import neuron_top_feature_fraction
+from ..metrics import neuron_top_feature_fraction, normalise_neurons
 from .style import GRAM_CMAP, STYLE
 
 __all__ = ["plot_abs_weights", "plot_motif_weights", "plot_neuron_stacks_across_sparsity"]
-
-
-def normalise_neurons(W: Weights, W_out: Weights) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each neuron rescaled so its largest input weight is 1, its read-out by the inverse
-    (the same as :func:`toymodels_lib.computation.normalise_neurons`; figures may not import
-    that module, which builds models)."""
-    w = as_float_tensor("W", W, min_dim=2, max_dim=2, dtype=torch.float64)
-    w_out = as_float_tensor("W_out", W_out, min_dim=2, max_dim=2, dtype=torch.float64)
-    if w.shape != w_out.shape:
-        raise ValueError(
-            f"W and W_out must have the same shape [hidden, features], got {tuple(w.shape)} and {tuple(w_out.shape)}"
-        )
-    scale = w.abs().amax(1, keepdim=True)
-    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
-    return w / scale, w_out * scale
 
 
 def _roles(w: torch.Tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -58,7 +43,7 @@ def _heat(ax, M: np.ndarray, title: str, xlabels: Sequence[str], ylabels: Sequen
 
 def plot_abs_weights(W: Weights, W_out: Weights, *, title: str | None = None) -> Figure:
     """The two weight matrices of one small untied model (chapter 10), each neuron rescaled
-    so its largest input weight is 1 (:func:`~toymodels_lib.computation.normalise_neurons`):
+    so its largest input weight is 1 (:func:`~toymodels_lib.metrics.normalise_neurons`):
     left, the input weights ``W[j, i]`` (neuron ``j`` against feature ``i``); right, the
     read-out weights ``W_out[j, i]`` (output ``i`` against neuron ``j``). Neurons are ordered
     by their main feature, the ReLU(x) neuron first; entries below 0.05 in size are not written."""

@@ -128,7 +128,7 @@ WEIGHT_FUNCTIONS = {
     "neuron_blocks": lambda W, **kw: metrics.neuron_blocks(W, **kw),
     "neuron_regime": lambda W, **kw: metrics.neuron_regime(W, **kw),
 }
-assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope", "max_cosine_similarity"} == set(metrics.__all__)
+assert set(WEIGHT_FUNCTIONS) | {"angular_gaps", "find_polytope", "max_cosine_similarity", "normalise_neurons"} == set(metrics.__all__)
 
 
 @pytest.mark.parametrize("name", sorted(WEIGHT_FUNCTIONS))
