@@ -85,7 +85,7 @@ def _every(result: dict[str, Any]) -> float:
     paper="The jumps between energy levels are accompanied by drops in the loss.",
     section=SECTION,
     criterion=at_least(1.0),
-    unit="of the loss drops inside a jump window",
+    unit="= share of the loss drops that lie inside a jump window (1: all of them)",
 )
 def _share(result: dict[str, Any]) -> float:
     drops = loss_drops(result["steps"], result["losses"], min_rate=0.05, after=100)
