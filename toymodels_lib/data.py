@@ -10,6 +10,14 @@ The sparse uniform distribution of the paper: feature ``i`` is zero with probabi
 entry and set ``x = max(0, (u - S) / (1 - S))``: the feature is active exactly when
 ``u > S`` (probability ``1 - S``), and given that, ``(u - S)/(1 - S)`` is uniform on
 ``[0, 1]``. One random draw per entry instead of two.
+
+At low density almost every entry is zero, and drawing a number for each is wasted work.
+A :class:`FeatureSampler` built with ``sparse_below=p`` draws every instance whose density
+is at most ``p`` (the same for all its features) sparsely: the positions of its active
+entries as a Bernoulli process (geometric gaps between them, so about ``batch · n · p``
+draws instead of ``batch · n``) and a uniform value for each. The distribution is the same;
+the numbers are not, so a sparse and a dense draw of one seed differ. The active entries
+come with the batch as :class:`ActiveFeatures`, which the trainer's sparse path uses.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,9 +44,11 @@ from ._validate import (
 )
 
 __all__ = [
+    "ActiveFeatures",
     "CorrelatedFeatureSampler",
     "FEATURE_RELATIONS",
     "FeatureSampler",
+    "SPARSE_PRODUCTS_BELOW",
     "anticorrelated_pairs",
     "correlated_pairs",
     "broadcast_importance",
@@ -57,6 +68,14 @@ FEATURE_KINDS = ("uniform", "signed")
 """The kinds of :class:`FeatureSampler`: active features ``U[0, 1]`` or ``U[−1, 1]``."""
 
 _POOL: ThreadPoolExecutor | None = None
+SPARSE_PRODUCTS_BELOW = 0.005
+"""Density at or below which a sparsely drawn instance's batch comes with its active entries
+(:class:`ActiveFeatures`), so that the trainer multiplies by those alone. Above it, dense
+products are as fast or faster on CPU (measured in ``benchmarks/bench_train.py``)."""
+
+_BLOCK = 16384
+"""Entries per block of the CPU sampler's in-place transform: below PyTorch's grain size
+(32,768), so a block runs on the thread that draws it."""
 
 
 def random_stream(domain: int, *key: int) -> np.random.Generator:
@@ -195,6 +214,41 @@ def broadcast_importance(importance: Any, n_instances: int, n_features: int) -> 
     return imp.clone()
 
 
+@dataclass(frozen=True)
+class ActiveFeatures:
+    """The active entries of some sparsely drawn instances of one batch ``[I, B, n]``
+    (those of density at most :data:`SPARSE_PRODUCTS_BELOW`).
+
+    ``instances`` lists those instances (``[S]``, ascending). Entry ``e`` is feature
+    ``cols[e] % n`` of row ``rows[e] % B`` of instance ``instances[rows[e] // B]``, and
+    ``values[e]`` is its value: ``rows`` index a ``[S·B, ...]`` stack of the instances'
+    rows, ``cols`` a ``[S·n, ...]`` stack of their features. Every other entry of those
+    instances is zero.
+    """
+
+    instances: torch.Tensor
+    rows: torch.Tensor
+    cols: torch.Tensor
+    values: torch.Tensor
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"a {value.dtype} array of shape {list(value.shape)}"
+    return f"{type(value).__name__}"
+
+
+def _bernoulli_positions(gen: np.random.Generator, p: float, total: int) -> np.ndarray:
+    """Ascending positions in ``range(total)`` of a Bernoulli(``p``) process: the gaps
+    between successes are geometric, so this costs about ``total · p`` draws."""
+    expected = total * p
+    size = int(expected + 6.0 * expected**0.5 + 16)
+    pos = np.cumsum(gen.geometric(p, size=size)) - 1
+    while pos[-1] < total:  # rare: more than six standard deviations above the mean
+        pos = np.concatenate([pos, pos[-1] + np.cumsum(gen.geometric(p, size=size))])
+    return pos[: int(np.searchsorted(pos, total))]
+
+
 class FeatureSampler:
     """Draws batches of sparse features, one independent random stream per instance.
 
@@ -221,6 +275,12 @@ class FeatureSampler:
         ``0 .. n_instances-1``, the position). Instances that share a key see identical
         numbers: the trainer keys data by ``(configuration, seed index)`` and evaluates
         all seeds of one configuration on the same samples.
+    sparse_below:
+        Instances whose density is at most this (the same for all their features) are
+        drawn sparsely: about ``batch · n · (1 − S)`` draws instead of ``batch · n``
+        (CPU only; ``0``, the default, draws every instance densely). Whether an instance
+        is drawn sparsely depends on its own density only, so its numbers still depend on
+        nothing but its key.
     """
 
     def __init__(
@@ -235,6 +295,7 @@ class FeatureSampler:
         device: str | torch.device | None = None,
         stream: int = DATA_STREAM,
         stream_ids: Sequence[StreamKey] | None = None,
+        sparse_below: float = 0.0,
     ) -> None:
         self.n_instances = check_positive_int("n_instances", n_instances)
         self.n_features = check_positive_int("n_features", n_features)
@@ -244,7 +305,15 @@ class FeatureSampler:
         self.seed = check_seed("seed", seed)
         self.kind = check_choice("kind", kind, FEATURE_KINDS)
         self.device = resolve_device("cpu" if device is None else device)
+        self.sparse_below = check_real("sparse_below", sparse_below, low=0.0, high=1.0)
         density = 1.0 - self.sparsity
+        uniform_rows = (self.sparsity == self.sparsity[:, :1]).all(1)
+        sparse = uniform_rows & (density[:, 0] <= self.sparse_below)
+        if self.device.type != "cpu":
+            sparse[:] = False
+        self._sparse = [int(k) for k in torch.nonzero(sparse).flatten()]
+        self._dense = [k for k in range(self.n_instances) if k not in set(self._sparse)]
+        self._density = density[:, 0].tolist()
         # x = relu(u * scale + shift) with scale = 1/p, shift = -S/p
         self._scale = (1.0 / density)[:, None, :].to(self.device)
         self._shift = (-self.sparsity / density)[:, None, :].to(self.device)
@@ -265,66 +334,159 @@ class FeatureSampler:
             self._torch_gen = torch.Generator(device=self.device)
             self._torch_gen.manual_seed(hash((stream, self.seed)) % (2**63))
 
-    def _fill(self, buf: np.ndarray, lo: int, hi: int) -> None:
-        for k in range(lo, hi):
-            self._gens[k].random(out=buf[k], dtype=np.float32)
+    # ------------------------------------------------------------------ CPU draws
+    def _fill(self, buf: np.ndarray, instances: Sequence[int], offset: int = 0) -> None:
+        """Draw the densely drawn ``instances`` into ``buf`` ``[I, B, n]``: uniforms, then
+        ``x = relu(u · scale + shift)`` in place, in blocks small enough to stay in cache
+        and to run on the calling thread (PyTorch does not split an op this small)."""
+        batch, n = buf.shape[1], buf.shape[2]
+        rows = max(1, _BLOCK // n)
+        for k in instances:
+            self._gens[k].random(out=buf[k - offset], dtype=np.float32)
+            u = torch.from_numpy(buf[k - offset])
+            shift, scale = self._shift[k], self._scale[k]
+            for r in range(0, batch, rows):
+                block = u[r : r + rows]
+                torch.addcmul(shift, block, scale, out=block).relu_()
 
-    def _uniform(self, batch_size: int) -> torch.Tensor:
-        shape = (self.n_instances, batch_size, self.n_features)
-        if self.device.type != "cpu":
-            return torch.rand(shape, generator=self._torch_gen, device=self.device)
-        buf = np.empty(shape, dtype=np.float32)
-        n = self.n_instances
-        if n >= 2 and batch_size * self.n_features * n >= 65536 and _pool()._max_workers > 1:
-            half = n // 2
-            fut = _pool().submit(self._fill, buf, 0, half)
-            self._fill(buf, half, n)
+    def _fill_sparse(self, buf: np.ndarray, instances: Sequence[int], offset: int = 0) -> list[np.ndarray] | None:
+        """Draw the sparsely drawn ``instances`` into ``buf``; ``[listed, rows, cols,
+        values]`` of those of density at most :data:`SPARSE_PRODUCTS_BELOW` (None if none)."""
+        batch, n = buf.shape[1], buf.shape[2]
+        rows, cols, vals, listed = [], [], [], []
+        for k in instances:
+            gen = self._gens[k]
+            pos = _bernoulli_positions(gen, self._density[k], batch * n)
+            v = gen.random(len(pos), dtype=np.float32)
+            if self.kind == "signed":
+                v = v * np.float32(2.0) - np.float32(1.0)
+            buf[k - offset].fill(0.0)
+            buf[k - offset].reshape(-1)[pos] = v
+            if self._density[k] <= SPARSE_PRODUCTS_BELOW:
+                s = len(listed)
+                listed.append(k)
+                r, c = np.divmod(pos, n)
+                rows.append(r + s * batch)
+                cols.append(c + s * n)
+                vals.append(v)
+        if not listed:
+            return None
+        return [np.array(listed), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)]
+
+    def _draw(self, batch_size: int, *, split: bool) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        """The NumPy work of one CPU batch (``split``: the dense instances on two threads)."""
+        buf = np.empty((self.n_instances, batch_size, self.n_features), dtype=np.float32)
+        dense = self._dense
+        if split and len(dense) >= 2 and batch_size * self.n_features * len(dense) >= 65536 and _pool()._max_workers > 1:
+            half = len(dense) // 2
+            fut = _pool().submit(self._fill, buf, dense[:half])
+            self._fill(buf, dense[half:])
             fut.result()
         else:
-            self._fill(buf, 0, n)
-        return torch.from_numpy(buf)
+            self._fill(buf, dense)
+        return buf, self._fill_sparse(buf, self._sparse)
 
-    def _finish(self, u: torch.Tensor, batch_size: int) -> torch.Tensor:
-        x = torch.relu_(torch.addcmul(self._shift, u, self._scale))
-        if self.kind == "signed":
-            x = x * self._random_signs(batch_size)
-        return x
+    def _batch(
+        self,
+        buf: np.ndarray,
+        parts: list[np.ndarray] | None,
+        batch_size: int,
+        dense: Sequence[int] | None = None,
+        offset: int = 0,
+    ) -> tuple[Batch, ActiveFeatures | None]:
+        dense = self._dense if dense is None else dense
+        x = torch.from_numpy(buf)
+        if self.kind == "signed" and dense:
+            signs = self._random_signs(batch_size, dense)
+            for j, k in enumerate(dense):
+                x[k - offset].mul_(signs[j])
+        if parts is None:
+            return x, None
+        listed, rows, cols, vals = (torch.from_numpy(a) for a in parts)
+        return x, ActiveFeatures(listed - offset, rows, cols, vals)
+
+    def sample_instances(
+        self, batch_size: int, lo: int, hi: int, *, out: np.ndarray | None = None
+    ) -> tuple[Batch, ActiveFeatures | None]:
+        """Instances ``lo .. hi-1`` of a fresh batch (CPU), on the calling thread, and the
+        active entries of the sparsely drawn ones among them (indices within the group).
+        Each instance's numbers are those :meth:`sample_active` would give it: the
+        trainer draws groups of instances on two threads. ``out``: a float32 array
+        ``[hi - lo, batch_size, n_features]`` to draw into (the batch then shares its
+        memory), so that a loop need not touch fresh memory at every step."""
+        if self.device.type != "cpu":
+            raise ValueError(f"sample_instances draws on the CPU; this sampler is on {self.device}")
+        if not (isinstance(lo, int) and isinstance(hi, int) and 0 <= lo < hi <= self.n_instances):
+            raise ValueError(f"need 0 <= lo < hi <= {self.n_instances}, got lo={lo!r}, hi={hi!r}")
+        batch_size = check_positive_int("batch_size", batch_size)
+        dense = [k for k in self._dense if lo <= k < hi]
+        sparse = [k for k in self._sparse if lo <= k < hi]
+        shape = (hi - lo, batch_size, self.n_features)
+        if out is None:
+            buf = np.empty(shape, dtype=np.float32)
+        elif not isinstance(out, np.ndarray) or out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
+            raise ValueError(f"out must be a C-contiguous float32 array of shape {list(shape)}, got {_describe(out)}")
+        else:
+            buf = out
+        # uniforms per instance, then one in-place transform over the whole group (the
+        # sparse instances' zeros stay zero; their values are written afterwards)
+        for k in dense:
+            self._gens[k].random(out=buf[k - lo], dtype=np.float32)
+        for k in sparse:
+            buf[k - lo].fill(0.0)
+        u = torch.from_numpy(buf)
+        torch.addcmul(self._shift[lo:hi], u, self._scale[lo:hi], out=u).relu_()
+        parts = self._fill_sparse(buf, sparse, lo) if sparse else None
+        return self._batch(buf, parts, batch_size, dense, lo)
+
+    def sample_active(self, batch_size: int) -> tuple[Batch, ActiveFeatures | None]:
+        """A fresh batch and the active entries of its sparsely drawn instances (``None``
+        when no instance is drawn sparsely)."""
+        batch_size = check_positive_int("batch_size", batch_size)
+        if self.device.type != "cpu":
+            shape = (self.n_instances, batch_size, self.n_features)
+            u = torch.rand(shape, generator=self._torch_gen, device=self.device)
+            x = torch.relu_(torch.addcmul(self._shift, u, self._scale))
+            if self.kind == "signed":
+                x = x * self._random_signs(batch_size, range(self.n_instances))
+            return x, None
+        return self._batch(*self._draw(batch_size, split=True), batch_size)
+
+    def stream_active(self, batch_size: int, *, prefetch: bool = True) -> Iterator[tuple[Batch, ActiveFeatures | None]]:
+        """Endless ``(batch, active entries)`` pairs, the same as repeated
+        :meth:`sample_active` calls. On CPU with ``prefetch`` the next batch is drawn on a
+        background thread while the caller works on the current one; without it, each
+        batch is drawn on two threads when asked for (better when the caller's own work
+        already uses both cores)."""
+        batch_size = check_positive_int("batch_size", batch_size)
+        if self.device.type != "cpu" or not prefetch:
+            while True:
+                yield self.sample_active(batch_size)
+        pool = _pool()
+        pending = pool.submit(self._draw, batch_size, split=False)
+        while True:
+            buf, parts = pending.result()
+            pending = pool.submit(self._draw, batch_size, split=False)
+            yield self._batch(buf, parts, batch_size)
 
     def stream(self, batch_size: int) -> Iterator[torch.Tensor]:
-        """Endless batches; on CPU the next batch's random numbers are drawn on a
-        background thread while the caller works on the current one. The numbers are the
-        same as repeated :meth:`sample` calls."""
-        batch_size = check_positive_int("batch_size", batch_size)
-        if self.device.type != "cpu" or self.kind != "uniform":
-            while True:
-                yield self.sample(batch_size)
-        shape = (self.n_instances, batch_size, self.n_features)
-        pool = _pool()
-
-        def draw() -> np.ndarray:
-            buf = np.empty(shape, dtype=np.float32)
-            self._fill(buf, 0, self.n_instances)
-            return buf
-
-        pending = pool.submit(draw)
-        while True:
-            buf = pending.result()
-            pending = pool.submit(draw)
-            yield self._finish(torch.from_numpy(buf), batch_size)
+        """Endless batches, the same as repeated :meth:`sample` calls; on CPU the next
+        batch is drawn on a background thread while the caller works on the current one."""
+        for x, _ in self.stream_active(batch_size):
+            yield x
 
     def sample(self, batch_size: int) -> torch.Tensor:
         """A fresh batch ``[n_instances, batch_size, n_features]``."""
-        batch_size = check_positive_int("batch_size", batch_size)
-        return self._finish(self._uniform(batch_size), batch_size)
+        return self.sample_active(batch_size)[0]
 
-    def _random_signs(self, batch_size: int) -> torch.Tensor:
-        shape = (self.n_instances, batch_size, self.n_features)
+    def _random_signs(self, batch_size: int, instances: Sequence[int]) -> torch.Tensor:
+        shape = (len(instances), batch_size, self.n_features)
         if self.device.type != "cpu":
             bits = torch.randint(0, 2, shape, generator=self._torch_gen, device=self.device)
         else:
             assert self._signs is not None
             bits = torch.from_numpy(
-                np.stack([g.integers(0, 2, shape[1:], dtype=np.int8) for g in self._signs])
+                np.stack([self._signs[k].integers(0, 2, shape[1:], dtype=np.int8) for k in instances])
             )
         return bits.to(torch.float32).mul_(2).sub_(1).to(self.device)
 

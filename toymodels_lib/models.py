@@ -23,7 +23,7 @@ from torch import nn
 from ._loss import importance_weighted_loss
 from ._types import Batch, Biases, PerInstance, Weights
 from ._validate import as_float_tensor, as_weights, check_choice, check_positive_int, check_seed
-from .data import INIT_STREAM, StreamKey, _key_tuple, random_stream
+from .data import INIT_STREAM, ActiveFeatures, StreamKey, _key_tuple, random_stream
 
 __all__ = [
     "HiddenReLUBiasModel",
@@ -141,9 +141,18 @@ class ToyModel(nn.Module):
         raise NotImplementedError
 
     def analytic_loss_grad(
-        self, x: torch.Tensor, importance: torch.Tensor
+        self,
+        x: torch.Tensor,
+        importance: torch.Tensor,
+        active: ActiveFeatures | None = None,
+        instances: tuple[int, int] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
-        """Per-instance loss and gradients ``(loss [I], dW, db)`` without autograd, or None."""
+        """Per-instance loss and gradients ``(loss [I], dW, db)`` without autograd, or None.
+
+        ``active``, when given, lists the nonzero entries of some instances of ``x``
+        (:class:`~toymodels_lib.data.ActiveFeatures`); products with ``x`` then touch only
+        those entries for those instances. ``instances=(lo, hi)`` restricts the call to
+        instances ``lo .. hi-1`` (``x`` and ``importance`` then hold just those)."""
         return None
 
     @torch.no_grad()
@@ -212,31 +221,130 @@ class _OutputModel(ToyModel):
         return torch.relu(out) if self.relu else out
 
     def analytic_loss_grad(
-        self, x: torch.Tensor, importance: torch.Tensor
+        self,
+        x: torch.Tensor,
+        importance: torch.Tensor,
+        active: ActiveFeatures | None = None,
+        instances: tuple[int, int] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        # Forward: hᵀ = W xᵀ, z = h W + b, y = act(z); L_k = (1/B) Σ_b Σ_i I_i (y - x)².
-        # Backward: dz = (2/B) I (y - x) ⊙ act'(z); db = Σ_b dz; dhᵀ = W dzᵀ;
-        #           dW = hᵀ dz + dhᵀ x.
-        # The hidden layer is kept transposed ([I, m, B]): products with a wide output
-        # are several times faster on CPU than the same product with a 5-wide output.
-        W, b = self.W.detach(), self.b.detach()
-        n_inst, batch = x.shape[0], x.shape[1]
-        hT = torch.bmm(W, x.transpose(1, 2))
-        y = torch.baddbmm(b[:, None, :], hT.transpose(1, 2), W)
-        if self.relu:
-            y.relu_()
-        d = y - x
-        dz = d * (importance * (2.0 / batch))[:, None, :]
-        # loss_k = ½ Σ_{b,i} dz·d, a dot product per instance
-        loss = torch.linalg.vecdot(dz.view(n_inst, -1), d.view(n_inst, -1)).mul_(0.5)
-        if self.relu:
-            # ReLU's backward: keep the gradient where the output is positive (one pass)
-            dz = torch.ops.aten.threshold_backward(dz, y, 0.0)
-        db = dz.sum(1)
-        dhT = torch.bmm(W, dz.transpose(1, 2))
-        dW = torch.bmm(hT, dz)
+        """Loss and gradients without autograd. ``instances=(lo, hi)``: only instances
+        ``lo .. hi-1``, with ``x`` and ``importance`` holding just those (the trainer runs
+        groups of instances on two threads; each group's numbers are the same as in a
+        run over all instances)."""
+        return _analytic(self, x, importance, active, instances, relu=self.relu, hidden_relu=False)
+
+
+def _analytic(
+    model: ToyModel,
+    x: torch.Tensor,
+    importance: torch.Tensor,
+    active: ActiveFeatures | None,
+    instances: tuple[int, int] | None,
+    *,
+    relu: bool,
+    hidden_relu: bool,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    lo, hi = (0, model.n_instances) if instances is None else instances
+    W, b = model.W.detach()[lo:hi], model.b.detach()[lo:hi]
+    scratch = _workspace(model, x, (lo, hi))
+    return _output_loss_grad(W, b, x, importance, relu, active, scratch, hidden_relu=hidden_relu)
+
+
+def _output_loss_grad(
+    W: torch.Tensor,
+    b: torch.Tensor,
+    x: torch.Tensor,
+    importance: torch.Tensor,
+    relu: bool,
+    active: ActiveFeatures | None,
+    scratch: list[torch.Tensor],
+    *,
+    hidden_relu: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    # Forward: hᵀ = W xᵀ (ReLU'd if hidden_relu), z = h W + b, y = act(z);
+    #          L_k = (1/B) Σ_b Σ_i I_i (y - x)².
+    # Backward: dz = (2/B) I (y - x) ⊙ act'(z); db = Σ_b dz; dhᵀ = W dzᵀ (⊙ 1[h > 0]
+    #           if hidden_relu); dW = hᵀ dz + dhᵀ x.
+    # The hidden layer is kept transposed ([I, m, B]): products with a wide output
+    # are several times faster on CPU than the same product with a 5-wide output.
+    n_inst, batch = x.shape[0], x.shape[1]
+    sparse = None if active is None else _SparseProducts(W, x, active)
+    hT = torch.bmm(W, x.transpose(1, 2)) if sparse is None else sparse.hidden_t()
+    if hidden_relu:
+        hT.relu_()
+    # The [I, B, n] passes write into three buffers kept from step to step: a fresh
+    # tensor of that size costs more than the arithmetic (page faults on first touch).
+    y, d, dz = scratch
+    torch.baddbmm(b[:, None, :], hT.transpose(1, 2), W, out=y)
+    if relu:
+        y.relu_()
+    torch.sub(y, x, out=d)
+    torch.mul(d, (importance * (2.0 / batch))[:, None, :], out=dz)
+    # loss_k = ½ Σ_{b,i} dz·d (d's memory is free after this)
+    loss = torch.mul(dz, d, out=d).view(n_inst, -1).sum(1).mul_(0.5)
+    if relu:
+        # ReLU's backward: keep the gradient where the output is positive (one pass)
+        torch.ops.aten.threshold_backward.grad_input(dz, y, 0.0, grad_input=dz)
+    db = dz.sum(1)
+    dhT = torch.bmm(W, dz.transpose(1, 2))
+    if hidden_relu:  # the hidden ReLU's backward: h > 0 exactly where W x > 0
+        torch.ops.aten.threshold_backward.grad_input(dhT, hT, 0.0, grad_input=dhT)
+    dW = torch.bmm(hT, dz)
+    if sparse is None:
         dW.baddbmm_(dhT, x)
-        return loss, dW, db
+    else:
+        sparse.add_input_grad(dW, dhT)
+    return loss, dW, db
+
+
+def _workspace(model: ToyModel, x: torch.Tensor, instances: tuple[int, int]) -> list[torch.Tensor]:
+    """Three scratch tensors shaped like ``x`` for one group of instances, kept on the
+    model while ``x``'s shape, dtype and device stay the same (the trainer's batches; it
+    drops them when it finishes)."""
+    key = (tuple(x.shape), x.dtype, x.device)
+    held = model.__dict__.setdefault("_scratch", {})
+    if instances not in held or held[instances][0] != key:
+        held[instances] = (key, [torch.empty(x.shape, dtype=x.dtype, device=x.device) for _ in range(3)])
+    return held[instances][1]
+
+
+class _SparseProducts:
+    """The two products with the input, ``hᵀ = W xᵀ`` and ``dhᵀ x``, when some instances'
+    inputs are given by their active entries: those instances gather and scatter ``m``-wide
+    rows per active entry (about ``B · n · p`` of them) instead of a dense product."""
+
+    def __init__(self, W: torch.Tensor, x: torch.Tensor, active: ActiveFeatures) -> None:
+        n_inst, self.m, self.n = W.shape
+        self.batch = x.shape[1]
+        self.W, self.active = W, active
+        mask = torch.ones(n_inst, dtype=torch.bool)
+        mask[active.instances] = False
+        self.dense = torch.nonzero(mask).flatten()
+        self.x_dense = x.index_select(0, self.dense) if self.dense.numel() else None
+        self.values = active.values[:, None]
+
+    def hidden_t(self) -> torch.Tensor:
+        """``hᵀ = W xᵀ``: ``[I, m, B]``."""
+        W, a, m, B = self.W, self.active, self.m, self.batch
+        hT = torch.empty(W.shape[0], m, B, dtype=W.dtype)
+        if self.x_dense is not None:
+            hT.index_copy_(0, self.dense, torch.bmm(W.index_select(0, self.dense), self.x_dense.transpose(1, 2)))
+        w_rows = W.index_select(0, a.instances).transpose(1, 2).reshape(-1, m)  # [S·n, m]
+        h = torch.zeros(a.instances.numel() * B, m, dtype=W.dtype)
+        h.index_add_(0, a.rows, w_rows.index_select(0, a.cols).mul_(self.values))
+        hT.index_copy_(0, a.instances, h.view(-1, B, m).transpose(1, 2))
+        return hT
+
+    def add_input_grad(self, dW: torch.Tensor, dhT: torch.Tensor) -> None:
+        """``dW += dhᵀ x``."""
+        a, m, n = self.active, self.m, self.n
+        if self.x_dense is not None:  # as in the dense step: the product accumulates into dW
+            part = dW.index_select(0, self.dense).baddbmm_(dhT.index_select(0, self.dense), self.x_dense)
+            dW.index_copy_(0, self.dense, part)
+        dh = dhT.index_select(0, a.instances).transpose(1, 2).reshape(-1, m)  # [S·B, m]
+        g = torch.zeros(a.instances.numel() * n, m, dtype=dW.dtype)
+        g.index_add_(0, a.cols, dh.index_select(0, a.rows).mul_(self.values))
+        dW.index_add_(0, a.instances, g.view(-1, n, m).transpose(1, 2))
 
 
 class LinearModel(_OutputModel):
@@ -276,6 +384,18 @@ class HiddenReLUModel(ToyModel):
     def pre_activations(self, x: torch.Tensor) -> torch.Tensor:
         """The neurons' inputs before the ReLU, ``W x``: ``[instances, batch, hidden]``."""
         return ToyModel.hidden(self, x)
+
+    def analytic_loss_grad(
+        self,
+        x: torch.Tensor,
+        importance: torch.Tensor,
+        active: ActiveFeatures | None = None,
+        instances: tuple[int, int] | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Loss and gradients of ``(W, b)`` without autograd (as for the output models).
+        The model with a hidden bias trains through autograd (the trainer checks that a
+        model's parameters are exactly ``W`` and ``b``)."""
+        return _analytic(self, x, importance, active, instances, relu=True, hidden_relu=True)
 
     @torch.no_grad()
     def active_fraction(self, x: Batch) -> torch.Tensor:

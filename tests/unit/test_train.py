@@ -289,6 +289,14 @@ def test_small_runs_use_one_thread_and_restore_the_setting(monkeypatch):
     assert torch.get_num_threads() == before
     monkeypatch.setattr(loop, "SINGLE_THREAD_WORK", 0)
     seen.clear()
-    train_models("relu", 6, 2, sparsity=[0.5], config=FAST,
+    # a big run of a model without the analytic step keeps the caller's setting
+    train_models("untied", 6, 2, sparsity=[0.5], config=FAST,
                  hooks=[lambda step, model, losses: seen.append(torch.get_num_threads())])
     assert set(seen) == {before}
+    # a big run with the analytic step trains groups of instances on two threads, each
+    # with one intra-op thread, and gives the setting back
+    seen.clear()
+    train_models("relu", 6, 2, sparsity=[0.5, 0.9], config=FAST,
+                 hooks=[lambda step, model, losses: seen.append(torch.get_num_threads())])
+    assert set(seen) == {1}
+    assert torch.get_num_threads() == before

@@ -23,6 +23,12 @@ class TrainConfig:
     ``bias_init="mean"`` starts every bias at its feature's mean ``p/2`` (the best constant
     prediction) instead of zero (the paper's start); dense uniform-importance models reach
     their optimum from there (chapter 6).
+
+    ``sparse_below=p`` draws the training batches of every instance whose density is at
+    most ``p`` sparsely (only its active entries, see :class:`~toymodels_lib.data.FeatureSampler`),
+    and the linear and ReLU-output models then multiply by those entries only. Same
+    distribution, fewer random draws; different numbers than the dense draw of the same
+    seed. ``0`` (the default) draws every batch densely.
     """
 
     steps: int = 3000
@@ -39,6 +45,7 @@ class TrainConfig:
     progress: bool = False
     analytic_grad: bool = True
     bias_init: str = "zero"
+    sparse_below: float = 0.0
 
     def __post_init__(self) -> None:
         check_positive_int("steps", self.steps)
@@ -58,6 +65,7 @@ class TrainConfig:
         ):
             raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {self.device!r}")
         check_choice("bias_init", self.bias_init, ("zero", "mean"))
+        check_real("sparse_below", self.sparse_below, low=0.0, high=1.0)
         check_positive_int("log_every", self.log_every)
         check_positive_int("eval_samples", self.eval_samples)
         if not isinstance(self.progress, bool):

@@ -17,6 +17,7 @@ from .._types import Batch, PerInstance, Probability
 from .._validate import check_choice, check_positive_int, resolve_device, resolve_sparsity
 from ..data import (
     EVAL_STREAM,
+    _pool,
     FEATURE_KINDS,
     FeatureSampler,
     StreamKey,
@@ -177,6 +178,13 @@ def evaluate_loss(
         stream=EVAL_STREAM,
         stream_ids=stream_ids,
     )
+    if (
+        data is None and target is None and device.type == "cpu" and _groupable(model)
+        and _step_work(model, batch_size) > SINGLE_THREAD_WORK
+    ):
+        assert isinstance(sampler, FeatureSampler)
+        with _intra_op_threads(1):
+            return _evaluate_grouped(model, sampler, imp, n_samples, batch_size)
     total = torch.zeros(model.n_instances, device=device)
     done = 0
     while done < n_samples:
@@ -195,6 +203,11 @@ def evaluate_loss(
 SINGLE_THREAD_WORK = 2**24
 """Multiply-adds per step (instances x features x hidden x batch) up to which :func:`fit`
 uses one intra-op thread; larger runs use PyTorch's default."""
+
+
+def _step_work(model: ToyModel, batch_size: int) -> int:
+    """Multiply-adds of one product of a step: instances x features x hidden x batch."""
+    return model.n_instances * model.n_features * model.n_hidden * batch_size
 
 
 def _batch_size(config: Any) -> int:
@@ -226,8 +239,7 @@ def _single_threaded_when_small(train: Callable[..., TrainResult]) -> Callable[.
     @functools.wraps(train)
     def run(model: ToyModel, **kwargs: Any) -> TrainResult:
         model = _check_model(model)
-        work = model.n_instances * model.n_features * model.n_hidden * _batch_size(kwargs.get("config"))
-        with _intra_op_threads(1 if work <= SINGLE_THREAD_WORK else None):
+        with _intra_op_threads(1 if _step_work(model, _batch_size(kwargs.get("config"))) <= SINGLE_THREAD_WORK else None):
             return train(model, **kwargs)
 
     return run
@@ -328,7 +340,8 @@ def fit(
     # streams keyed by (configuration, seed index), not by position (see data.instance_keys)
     keys = instance_keys(sp, imp_cpu) if data is None else None
     sampler = data or FeatureSampler(
-        n_inst, n_feat, sparsity=sp, seed=config.seed, kind=features, device=device, stream_ids=keys
+        n_inst, n_feat, sparsity=sp, seed=config.seed, kind=features, device=device, stream_ids=keys,
+        sparse_below=config.sparse_below,
     )
 
     def evaluate(m: ToyModel) -> torch.Tensor:
@@ -364,28 +377,9 @@ def fit(
 
         bar = tqdm(total=config.steps, desc=f"training {n_inst} {model.label} models", leave=False)
 
-    batches = sampler.stream(config.batch_size) if isinstance(sampler, FeatureSampler) else None
-    start = time.perf_counter()
-    for step in range(config.steps):
-        lr = config.lr * lr_factor(step, config)
-        x = next(batches) if batches is not None else sampler(config.batch_size)
-        if data is not None:  # a custom source: its first batch is checked before any training
-            _check_batch(model, x, config.batch_size, first=step == 0)
-        if analytic:
-            loss, dW, db = model.analytic_loss_grad(x, imp)
-            opt.grad_views[0].copy_(dW)
-            opt.grad_views[1].copy_(db)
-        else:
-            y = target(x) if target is not None else x
-            if target is not None and step == 0:
-                _check_target(model, x, y)
-            loss = importance_weighted_loss(model(x), y, imp)
-            loss.sum().backward()
-            opt.gather_grads()
-            loss = loss.detach()
-        opt.step(lr)
-        last = step == config.steps - 1
-        if step % config.log_every == 0 or last:
+    def _after_step(step: int, loss: torch.Tensor) -> None:
+        """Log, check and call the hooks every ``log_every`` steps and after the last."""
+        if step % config.log_every == 0 or step == config.steps - 1:
             if not torch.isfinite(loss).all():
                 raise FloatingPointError(
                     f"training diverged at step {step} (loss is not finite); "
@@ -398,7 +392,46 @@ def fit(
             if bar is not None:
                 bar.update(step + 1 - bar.n)
                 bar.set_postfix(loss=f"{float(loss.mean()):.4g}")
+
+    own_data = isinstance(sampler, FeatureSampler)
+    # big runs: groups of instances on two threads; small ones: one thread, the next
+    # batch drawn on the other (a per-step hand-over costs more than a small step)
+    grouped = analytic and own_data and device.type == "cpu" and _step_work(model, config.batch_size) > SINGLE_THREAD_WORK
+    groups = _instance_groups(n_inst, config.batch_size, n_feat) if grouped else []
+    batches = sampler.stream_active(config.batch_size) if own_data and not grouped else None
+    active = None
+    start = time.perf_counter()
+    with _intra_op_threads(1 if grouped else None):
+        for step in range(config.steps):
+            lr = config.lr * lr_factor(step, config)
+            if grouped:
+                assert isinstance(sampler, FeatureSampler)
+                loss = _grouped_step(model, sampler, groups, imp, opt, config.batch_size)
+                opt.step(lr)
+                _after_step(step, loss)
+                continue
+            if batches is not None:
+                x, active = next(batches)
+            else:
+                x = sampler(config.batch_size)
+            if data is not None:  # a custom source: its first batch is checked before any training
+                _check_batch(model, x, config.batch_size, first=step == 0)
+            if analytic:
+                loss, dW, db = model.analytic_loss_grad(x, imp, active)
+                opt.grad_views[0].copy_(dW)
+                opt.grad_views[1].copy_(db)
+            else:
+                y = target(x) if target is not None else x
+                if target is not None and step == 0:
+                    _check_target(model, x, y)
+                loss = importance_weighted_loss(model(x), y, imp)
+                loss.sum().backward()
+                opt.gather_grads()
+                loss = loss.detach()
+            opt.step(lr)
+            _after_step(step, loss)
     seconds = time.perf_counter() - start
+    model.__dict__.pop("_scratch", None)  # the analytic step's buffers
     if batches is not None:
         batches.close()
     if bar is not None:
@@ -425,6 +458,96 @@ def fit(
         seconds=seconds,
         model=model,
     )
+
+
+GROUP_BYTES = 8 * 2**20
+"""Bytes of batch-sized tensors (the batch and three scratch tensors) one group of
+instances may hold in the grouped step: small enough that a group's passes stay in cache."""
+
+
+def _instance_groups(n_instances: int, batch_size: int, n_features: int) -> list[tuple[int, int]]:
+    """Contiguous groups ``(lo, hi)`` of instances for :func:`_grouped_step`: at least
+    one per worker thread, each within :data:`GROUP_BYTES`, of near-equal sizes."""
+    workers = _pool()._max_workers
+    per_instance = 16 * batch_size * n_features
+    size = max(1, min(-(-n_instances // workers), GROUP_BYTES // per_instance))
+    n_groups = -(-n_instances // size)
+    size = -(-n_instances // n_groups)
+    return [(lo, min(lo + size, n_instances)) for lo in range(0, n_instances, size)]
+
+
+def _grouped_step(
+    model: ToyModel, sampler: FeatureSampler, groups: list[tuple[int, int]], imp: torch.Tensor,
+    opt: FlatAdam, batch_size: int,
+) -> torch.Tensor:
+    """One step's data, loss and gradients, a group of instances at a time on two threads
+    (this one and a pool worker, each taking the next group until none is left).
+
+    Each group draws its own instances' batch and computes their loss and gradients with
+    the analytic step; every instance's numbers are the same as in one pass over all
+    instances, whichever thread took its group. Returns the per-instance loss."""
+    loss = torch.empty(model.n_instances, dtype=model.W.dtype)
+    dW_all, db_all = opt.grad_views[0], opt.grad_views[1]
+    todo = iter(groups)  # next() on a list iterator is atomic under the GIL
+    # each group's batch is drawn into memory kept from step to step (dropped with the scratch)
+    buffers = model.__dict__.setdefault("_scratch", {}).setdefault("batches", {})
+
+    def work() -> None:
+        if torch.get_num_threads() != 1:  # a pool thread's own OpenMP setting
+            torch.set_num_threads(1)
+        for lo, hi in todo:
+            if (lo, hi) not in buffers:
+                buffers[(lo, hi)] = np.empty((hi - lo, batch_size, model.n_features), dtype=np.float32)
+            x, active = sampler.sample_instances(batch_size, lo, hi, out=buffers[(lo, hi)])
+            loss_g, dW, db = model.analytic_loss_grad(x, imp[lo:hi], active, instances=(lo, hi))
+            dW_all[lo:hi].copy_(dW)
+            db_all[lo:hi].copy_(db)
+            loss[lo:hi].copy_(loss_g)
+
+    helper = _pool().submit(work) if len(groups) > 1 and _pool()._max_workers > 1 else None
+    work()
+    if helper is not None:
+        helper.result()
+    return loss
+
+
+def _groupable(model: ToyModel) -> bool:
+    """Whether a model is one of the kinds the grouped evaluation can slice (its
+    parameters are exactly ``W`` and ``b``, and it has the analytic step)."""
+    return (
+        type(model).analytic_loss_grad is not ToyModel.analytic_loss_grad
+        and list(model.parameters()) == [model.W, model.b]
+    )
+
+
+def _evaluate_grouped(
+    model: ToyModel, sampler: FeatureSampler, imp: torch.Tensor, n_samples: int, batch_size: int
+) -> torch.Tensor:
+    """:func:`evaluate_loss` a group of instances at a time on two threads: each group
+    draws its own instances' samples and runs a model made of its slice of the weights.
+    Every instance's loss is the same as in one pass over all instances."""
+    groups = _instance_groups(model.n_instances, batch_size, model.n_features)
+    total = torch.zeros(model.n_instances)
+    W, b = model.W.detach(), model.b.detach()
+    todo = iter(groups)
+
+    def work() -> None:
+        if torch.get_num_threads() != 1:
+            torch.set_num_threads(1)
+        for lo, hi in todo:
+            part = ToyModel.from_weights(W[lo:hi], b[lo:hi], kind=model.kind, dtype=W.dtype, allow_expansion=True)
+            done = 0
+            while done < n_samples:
+                size = min(batch_size, n_samples - done)
+                x, _ = sampler.sample_instances(size, lo, hi)
+                total[lo:hi] += importance_weighted_loss(part(x), x, imp[lo:hi]) * size
+                done += size
+
+    helper = _pool().submit(work) if len(groups) > 1 and _pool()._max_workers > 1 else None
+    work()
+    if helper is not None:
+        helper.result()
+    return total / n_samples
 
 
 def _readout(model: ToyModel) -> torch.Tensor | None:
