@@ -146,13 +146,16 @@ class ToyModel(nn.Module):
         importance: torch.Tensor,
         active: ActiveFeatures | None = None,
         instances: tuple[int, int] | None = None,
+        grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
         """Per-instance loss and gradients ``(loss [I], dW, db)`` without autograd, or None.
 
         ``active``, when given, lists the nonzero entries of some instances of ``x``
         (:class:`~toymodels_lib.data.ActiveFeatures`); products with ``x`` then touch only
         those entries for those instances. ``instances=(lo, hi)`` restricts the call to
-        instances ``lo .. hi-1`` (``x`` and ``importance`` then hold just those)."""
+        instances ``lo .. hi-1`` (``x`` and ``importance`` then hold just those).
+        ``grads_out=(dW, db)``: contiguous tensors to write the gradients into (the
+        trainer's flat gradient buffer), returned as ``dW, db``."""
         return None
 
     @torch.no_grad()
@@ -226,12 +229,13 @@ class _OutputModel(ToyModel):
         importance: torch.Tensor,
         active: ActiveFeatures | None = None,
         instances: tuple[int, int] | None = None,
+        grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Loss and gradients without autograd. ``instances=(lo, hi)``: only instances
         ``lo .. hi-1``, with ``x`` and ``importance`` holding just those (the trainer runs
         groups of instances on two threads; each group's numbers are the same as in a
         run over all instances)."""
-        return _analytic(self, x, importance, active, instances, relu=self.relu, hidden_relu=False)
+        return _analytic(self, x, importance, active, instances, grads_out, relu=self.relu, hidden_relu=False)
 
 
 def _analytic(
@@ -240,6 +244,7 @@ def _analytic(
     importance: torch.Tensor,
     active: ActiveFeatures | None,
     instances: tuple[int, int] | None,
+    grads_out: tuple[torch.Tensor, torch.Tensor] | None,
     *,
     relu: bool,
     hidden_relu: bool,
@@ -247,7 +252,7 @@ def _analytic(
     lo, hi = (0, model.n_instances) if instances is None else instances
     W, b = model.W.detach()[lo:hi], model.b.detach()[lo:hi]
     scratch = _workspace(model, x, (lo, hi))
-    return _output_loss_grad(W, b, x, importance, relu, active, scratch, hidden_relu=hidden_relu)
+    return _output_loss_grad(W, b, x, importance, relu, active, scratch, hidden_relu=hidden_relu, grads_out=grads_out)
 
 
 def _output_loss_grad(
@@ -260,6 +265,7 @@ def _output_loss_grad(
     scratch: list[torch.Tensor],
     *,
     hidden_relu: bool = False,
+    grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     # Forward: hᵀ = W xᵀ (ReLU'd if hidden_relu), z = h W + b, y = act(z);
     #          L_k = (1/B) Σ_b Σ_i I_i (y - x)².
@@ -285,11 +291,12 @@ def _output_loss_grad(
     if relu:
         # ReLU's backward: keep the gradient where the output is positive (one pass)
         torch.ops.aten.threshold_backward.grad_input(dz, y, 0.0, grad_input=dz)
-    db = dz.sum(1)
+    dW_out, db_out = (None, None) if grads_out is None else grads_out
+    db = torch.sum(dz, 1, out=db_out) if db_out is not None else dz.sum(1)
     dhT = torch.bmm(W, dz.transpose(1, 2))
     if hidden_relu:  # the hidden ReLU's backward: h > 0 exactly where W x > 0
         torch.ops.aten.threshold_backward.grad_input(dhT, hT, 0.0, grad_input=dhT)
-    dW = torch.bmm(hT, dz)
+    dW = torch.bmm(hT, dz, out=dW_out) if dW_out is not None else torch.bmm(hT, dz)
     if sparse is None:
         dW.baddbmm_(dhT, x)
     else:
@@ -391,11 +398,12 @@ class HiddenReLUModel(ToyModel):
         importance: torch.Tensor,
         active: ActiveFeatures | None = None,
         instances: tuple[int, int] | None = None,
+        grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Loss and gradients of ``(W, b)`` without autograd (as for the output models).
         The model with a hidden bias trains through autograd (the trainer checks that a
         model's parameters are exactly ``W`` and ``b``)."""
-        return _analytic(self, x, importance, active, instances, relu=True, hidden_relu=True)
+        return _analytic(self, x, importance, active, instances, grads_out, relu=True, hidden_relu=True)
 
     @torch.no_grad()
     def active_fraction(self, x: Batch) -> torch.Tensor:

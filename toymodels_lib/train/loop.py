@@ -417,9 +417,7 @@ def fit(
             if data is not None:  # a custom source: its first batch is checked before any training
                 _check_batch(model, x, config.batch_size, first=step == 0)
             if analytic:
-                loss, dW, db = model.analytic_loss_grad(x, imp, active)
-                opt.grad_views[0].copy_(dW)
-                opt.grad_views[1].copy_(db)
+                loss, _, _ = model.analytic_loss_grad(x, imp, active, grads_out=(opt.grad_views[0], opt.grad_views[1]))
             else:
                 y = target(x) if target is not None else x
                 if target is not None and step == 0:
@@ -499,9 +497,9 @@ def _grouped_step(
             if (lo, hi) not in buffers:
                 buffers[(lo, hi)] = np.empty((hi - lo, batch_size, model.n_features), dtype=np.float32)
             x, active = sampler.sample_instances(batch_size, lo, hi, out=buffers[(lo, hi)])
-            loss_g, dW, db = model.analytic_loss_grad(x, imp[lo:hi], active, instances=(lo, hi))
-            dW_all[lo:hi].copy_(dW)
-            db_all[lo:hi].copy_(db)
+            loss_g, _, _ = model.analytic_loss_grad(
+                x, imp[lo:hi], active, instances=(lo, hi), grads_out=(dW_all[lo:hi], db_all[lo:hi])
+            )
             loss[lo:hi].copy_(loss_g)
 
     helper = _pool().submit(work) if len(groups) > 1 and _pool()._max_workers > 1 else None
