@@ -73,9 +73,8 @@ SPARSE_PRODUCTS_BELOW = 0.005
 (:class:`ActiveFeatures`), so that the trainer multiplies by those alone. Above it, dense
 products are as fast or faster on CPU (measured in ``benchmarks/bench_train.py``)."""
 
-_BLOCK = 16384
-"""Entries per block of the CPU sampler's in-place transform: below PyTorch's grain size
-(32,768), so a block runs on the thread that draws it."""
+_Drawn = tuple[int, np.ndarray, np.ndarray]
+"""A sparsely drawn instance's raw draw: (instance, flat positions, values)."""
 
 
 def random_stream(domain: int, *key: int) -> np.random.Generator:
@@ -335,75 +334,65 @@ class FeatureSampler:
             self._torch_gen.manual_seed(hash((stream, self.seed)) % (2**63))
 
     # ------------------------------------------------------------------ CPU draws
-    def _fill(self, buf: np.ndarray, instances: Sequence[int], offset: int = 0) -> None:
-        """Draw the densely drawn ``instances`` into ``buf`` ``[I, B, n]``: uniforms, then
-        ``x = relu(u · scale + shift)`` in place, in blocks small enough to stay in cache
-        and to run on the calling thread (PyTorch does not split an op this small)."""
-        batch, n = buf.shape[1], buf.shape[2]
-        rows = max(1, _BLOCK // n)
-        for k in instances:
+    # A CPU batch is made in two phases. The raw phase (NumPy; any thread) fills ``buf``
+    # with the dense instances' uniforms and the sparse instances' zeros, and draws the
+    # sparse instances' positions and values. The finishing phase (PyTorch; the caller's
+    # thread) turns the uniforms into features with one in-place op over the whole buffer,
+    # x = relu(u · scale + shift) (zeros stay zero), writes the sparse values, and applies
+    # the signs of the signed kind.
+
+    def _raw(self, buf: np.ndarray, dense: Sequence[int], sparse: Sequence[int], offset: int) -> list[_Drawn]:
+        """The raw phase for ``dense`` and ``sparse`` instances (``buf[k - offset]``)."""
+        total = buf.shape[1] * buf.shape[2]
+        for k in dense:
             self._gens[k].random(out=buf[k - offset], dtype=np.float32)
-            u = torch.from_numpy(buf[k - offset])
-            shift, scale = self._shift[k], self._scale[k]
-            for r in range(0, batch, rows):
-                block = u[r : r + rows]
-                torch.addcmul(shift, block, scale, out=block).relu_()
-
-    def _fill_sparse(self, buf: np.ndarray, instances: Sequence[int], offset: int = 0) -> list[np.ndarray] | None:
-        """Draw the sparsely drawn ``instances`` into ``buf``; ``[listed, rows, cols,
-        values]`` of those of density at most :data:`SPARSE_PRODUCTS_BELOW` (None if none)."""
-        batch, n = buf.shape[1], buf.shape[2]
-        rows, cols, vals, listed = [], [], [], []
-        for k in instances:
+        drawn = []
+        for k in sparse:
             gen = self._gens[k]
-            pos = _bernoulli_positions(gen, self._density[k], batch * n)
-            v = gen.random(len(pos), dtype=np.float32)
+            pos = _bernoulli_positions(gen, self._density[k], total)
+            values = gen.random(len(pos), dtype=np.float32)
             if self.kind == "signed":
-                v = v * np.float32(2.0) - np.float32(1.0)
+                values = values * np.float32(2.0) - np.float32(1.0)
             buf[k - offset].fill(0.0)
-            buf[k - offset].reshape(-1)[pos] = v
-            if self._density[k] <= SPARSE_PRODUCTS_BELOW:
-                s = len(listed)
-                listed.append(k)
-                r, c = np.divmod(pos, n)
-                rows.append(r + s * batch)
-                cols.append(c + s * n)
-                vals.append(v)
-        if not listed:
-            return None
-        return [np.array(listed), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)]
+            drawn.append((k, pos, values))
+        return drawn
 
-    def _draw(self, batch_size: int, *, split: bool) -> tuple[np.ndarray, list[np.ndarray] | None]:
-        """The NumPy work of one CPU batch (``split``: the dense instances on two threads)."""
+    def _raw_all(self, batch_size: int, split: bool) -> tuple[np.ndarray, list[_Drawn]]:
+        """The raw phase of a whole batch (``split``: the dense instances on two threads)."""
         buf = np.empty((self.n_instances, batch_size, self.n_features), dtype=np.float32)
         dense = self._dense
         if split and len(dense) >= 2 and batch_size * self.n_features * len(dense) >= 65536 and _pool()._max_workers > 1:
             half = len(dense) // 2
-            fut = _pool().submit(self._fill, buf, dense[:half])
-            self._fill(buf, dense[half:])
+            fut = _pool().submit(self._raw, buf, dense[:half], (), 0)
+            drawn = self._raw(buf, dense[half:], self._sparse, 0)
             fut.result()
-        else:
-            self._fill(buf, dense)
-        return buf, self._fill_sparse(buf, self._sparse)
+            return buf, drawn
+        return buf, self._raw(buf, dense, self._sparse, 0)
 
-    def _batch(
-        self,
-        buf: np.ndarray,
-        parts: list[np.ndarray] | None,
-        batch_size: int,
-        dense: Sequence[int] | None = None,
-        offset: int = 0,
+    def _finish_cpu(
+        self, buf: np.ndarray, drawn: list[_Drawn], dense: Sequence[int], offset: int
     ) -> tuple[Batch, ActiveFeatures | None]:
-        dense = self._dense if dense is None else dense
+        """The finishing phase for ``buf``, which holds instances ``offset ..``."""
+        batch, n = buf.shape[1], buf.shape[2]
         x = torch.from_numpy(buf)
+        group = slice(offset, offset + buf.shape[0])
+        torch.addcmul(self._shift[group], x, self._scale[group], out=x).relu_()
         if self.kind == "signed" and dense:
-            signs = self._random_signs(batch_size, dense)
+            signs = self._random_signs(batch, dense)
             for j, k in enumerate(dense):
                 x[k - offset].mul_(signs[j])
-        if parts is None:
+        listed, rows, cols, vals = [], [], [], []
+        for k, pos, values in drawn:
+            buf[k - offset].reshape(-1)[pos] = values
+            if self._density[k] <= SPARSE_PRODUCTS_BELOW:
+                r, c = np.divmod(pos, n)
+                rows.append(torch.from_numpy(r + len(listed) * batch))
+                cols.append(torch.from_numpy(c + len(listed) * n))
+                vals.append(torch.from_numpy(values))
+                listed.append(k - offset)
+        if not listed:
             return x, None
-        listed, rows, cols, vals = (torch.from_numpy(a) for a in parts)
-        return x, ActiveFeatures(listed - offset, rows, cols, vals)
+        return x, ActiveFeatures(torch.tensor(listed), torch.cat(rows), torch.cat(cols), torch.cat(vals))
 
     def sample_instances(
         self, batch_size: int, lo: int, hi: int, *, out: np.ndarray | None = None
@@ -419,8 +408,6 @@ class FeatureSampler:
         if not (isinstance(lo, int) and isinstance(hi, int) and 0 <= lo < hi <= self.n_instances):
             raise ValueError(f"need 0 <= lo < hi <= {self.n_instances}, got lo={lo!r}, hi={hi!r}")
         batch_size = check_positive_int("batch_size", batch_size)
-        dense = [k for k in self._dense if lo <= k < hi]
-        sparse = [k for k in self._sparse if lo <= k < hi]
         shape = (hi - lo, batch_size, self.n_features)
         if out is None:
             buf = np.empty(shape, dtype=np.float32)
@@ -428,20 +415,13 @@ class FeatureSampler:
             raise ValueError(f"out must be a C-contiguous float32 array of shape {list(shape)}, got {_describe(out)}")
         else:
             buf = out
-        # uniforms per instance, then one in-place transform over the whole group (the
-        # sparse instances' zeros stay zero; their values are written afterwards)
-        for k in dense:
-            self._gens[k].random(out=buf[k - lo], dtype=np.float32)
-        for k in sparse:
-            buf[k - lo].fill(0.0)
-        u = torch.from_numpy(buf)
-        torch.addcmul(self._shift[lo:hi], u, self._scale[lo:hi], out=u).relu_()
-        parts = self._fill_sparse(buf, sparse, lo) if sparse else None
-        return self._batch(buf, parts, batch_size, dense, lo)
+        dense = [k for k in self._dense if lo <= k < hi]
+        sparse = [k for k in self._sparse if lo <= k < hi]
+        return self._finish_cpu(buf, self._raw(buf, dense, sparse, lo), dense, lo)
 
     def sample_active(self, batch_size: int) -> tuple[Batch, ActiveFeatures | None]:
-        """A fresh batch and the active entries of its sparsely drawn instances (``None``
-        when no instance is drawn sparsely)."""
+        """A fresh batch and the active entries of its sparsely drawn instances of density
+        at most :data:`SPARSE_PRODUCTS_BELOW` (``None`` when there are none)."""
         batch_size = check_positive_int("batch_size", batch_size)
         if self.device.type != "cpu":
             shape = (self.n_instances, batch_size, self.n_features)
@@ -450,28 +430,28 @@ class FeatureSampler:
             if self.kind == "signed":
                 x = x * self._random_signs(batch_size, range(self.n_instances))
             return x, None
-        return self._batch(*self._draw(batch_size, split=True), batch_size)
+        buf, drawn = self._raw_all(batch_size, split=True)
+        return self._finish_cpu(buf, drawn, self._dense, 0)
 
-    def stream_active(self, batch_size: int, *, prefetch: bool = True) -> Iterator[tuple[Batch, ActiveFeatures | None]]:
+    def stream_active(self, batch_size: int) -> Iterator[tuple[Batch, ActiveFeatures | None]]:
         """Endless ``(batch, active entries)`` pairs, the same as repeated
-        :meth:`sample_active` calls. On CPU with ``prefetch`` the next batch is drawn on a
-        background thread while the caller works on the current one; without it, each
-        batch is drawn on two threads when asked for (better when the caller's own work
-        already uses both cores)."""
+        :meth:`sample_active` calls. On CPU the next batch's random numbers are drawn on a
+        background thread while the caller works on the current one."""
         batch_size = check_positive_int("batch_size", batch_size)
-        if self.device.type != "cpu" or not prefetch:
+        if self.device.type != "cpu":
             while True:
                 yield self.sample_active(batch_size)
         pool = _pool()
-        pending = pool.submit(self._draw, batch_size, split=False)
+        pending = pool.submit(self._raw_all, batch_size, False)
         while True:
-            buf, parts = pending.result()
-            pending = pool.submit(self._draw, batch_size, split=False)
-            yield self._batch(buf, parts, batch_size)
+            buf, drawn = pending.result()
+            pending = pool.submit(self._raw_all, batch_size, False)
+            yield self._finish_cpu(buf, drawn, self._dense, 0)
 
     def stream(self, batch_size: int) -> Iterator[torch.Tensor]:
         """Endless batches, the same as repeated :meth:`sample` calls; on CPU the next
-        batch is drawn on a background thread while the caller works on the current one."""
+        batch's random numbers are drawn on a background thread while the caller works
+        on the current one."""
         for x, _ in self.stream_active(batch_size):
             yield x
 

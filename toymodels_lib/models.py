@@ -147,6 +147,7 @@ class ToyModel(nn.Module):
         active: ActiveFeatures | None = None,
         instances: tuple[int, int] | None = None,
         grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
+        with_loss: bool = True,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
         """Per-instance loss and gradients ``(loss [I], dW, db)`` without autograd, or None.
 
@@ -155,7 +156,8 @@ class ToyModel(nn.Module):
         those entries for those instances. ``instances=(lo, hi)`` restricts the call to
         instances ``lo .. hi-1`` (``x`` and ``importance`` then hold just those).
         ``grads_out=(dW, db)``: contiguous tensors to write the gradients into (the
-        trainer's flat gradient buffer), returned as ``dW, db``."""
+        trainer's flat gradient buffer), returned as ``dW, db``. ``with_loss=False``
+        skips the loss (returned as an empty tensor) on steps that do not log it."""
         return None
 
     @torch.no_grad()
@@ -230,12 +232,13 @@ class _OutputModel(ToyModel):
         active: ActiveFeatures | None = None,
         instances: tuple[int, int] | None = None,
         grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
+        with_loss: bool = True,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Loss and gradients without autograd. ``instances=(lo, hi)``: only instances
         ``lo .. hi-1``, with ``x`` and ``importance`` holding just those (the trainer runs
         groups of instances on two threads; each group's numbers are the same as in a
         run over all instances)."""
-        return _analytic(self, x, importance, active, instances, grads_out, relu=self.relu, hidden_relu=False)
+        return _analytic(self, x, importance, active, instances, grads_out, with_loss, relu=self.relu, hidden_relu=False)
 
 
 def _analytic(
@@ -245,6 +248,7 @@ def _analytic(
     active: ActiveFeatures | None,
     instances: tuple[int, int] | None,
     grads_out: tuple[torch.Tensor, torch.Tensor] | None,
+    with_loss: bool,
     *,
     relu: bool,
     hidden_relu: bool,
@@ -252,7 +256,9 @@ def _analytic(
     lo, hi = (0, model.n_instances) if instances is None else instances
     W, b = model.W.detach()[lo:hi], model.b.detach()[lo:hi]
     scratch = _workspace(model, x, (lo, hi))
-    return _output_loss_grad(W, b, x, importance, relu, active, scratch, hidden_relu=hidden_relu, grads_out=grads_out)
+    return _output_loss_grad(
+        W, b, x, importance, relu, active, scratch, hidden_relu=hidden_relu, grads_out=grads_out, with_loss=with_loss
+    )
 
 
 def _output_loss_grad(
@@ -266,6 +272,7 @@ def _output_loss_grad(
     *,
     hidden_relu: bool = False,
     grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
+    with_loss: bool = True,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     # Forward: hᵀ = W xᵀ (ReLU'd if hidden_relu), z = h W + b, y = act(z);
     #          L_k = (1/B) Σ_b Σ_i I_i (y - x)².
@@ -287,7 +294,7 @@ def _output_loss_grad(
     torch.sub(y, x, out=d)
     torch.mul(d, (importance * (2.0 / batch))[:, None, :], out=dz)
     # loss_k = ½ Σ_{b,i} dz·d (d's memory is free after this)
-    loss = torch.mul(dz, d, out=d).view(n_inst, -1).sum(1).mul_(0.5)
+    loss = torch.mul(dz, d, out=d).view(n_inst, -1).sum(1).mul_(0.5) if with_loss else dz.new_empty(0)
     if relu:
         # ReLU's backward: keep the gradient where the output is positive (one pass)
         torch.ops.aten.threshold_backward.grad_input(dz, y, 0.0, grad_input=dz)
@@ -399,11 +406,12 @@ class HiddenReLUModel(ToyModel):
         active: ActiveFeatures | None = None,
         instances: tuple[int, int] | None = None,
         grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
+        with_loss: bool = True,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Loss and gradients of ``(W, b)`` without autograd (as for the output models).
         The model with a hidden bias trains through autograd (the trainer checks that a
         model's parameters are exactly ``W`` and ``b``)."""
-        return _analytic(self, x, importance, active, instances, grads_out, relu=True, hidden_relu=True)
+        return _analytic(self, x, importance, active, instances, grads_out, with_loss, relu=True, hidden_relu=True)
 
     @torch.no_grad()
     def active_fraction(self, x: Batch) -> torch.Tensor:

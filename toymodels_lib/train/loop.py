@@ -377,9 +377,13 @@ def fit(
 
         bar = tqdm(total=config.steps, desc=f"training {n_inst} {model.label} models", leave=False)
 
+    def _logs(step: int) -> bool:
+        return step % config.log_every == 0 or step == config.steps - 1
+
     def _after_step(step: int, loss: torch.Tensor) -> None:
-        """Log, check and call the hooks every ``log_every`` steps and after the last."""
-        if step % config.log_every == 0 or step == config.steps - 1:
+        """Log, check and call the hooks every ``log_every`` steps and after the last
+        (the analytic step computes the loss on those steps only)."""
+        if _logs(step):
             if not torch.isfinite(loss).all():
                 raise FloatingPointError(
                     f"training diverged at step {step} (loss is not finite); "
@@ -406,7 +410,7 @@ def fit(
             lr = config.lr * lr_factor(step, config)
             if grouped:
                 assert isinstance(sampler, FeatureSampler)
-                loss = _grouped_step(model, sampler, groups, imp, opt, config.batch_size)
+                loss = _grouped_step(model, sampler, groups, imp, opt, config.batch_size, _logs(step))
                 opt.step(lr)
                 _after_step(step, loss)
                 continue
@@ -417,7 +421,9 @@ def fit(
             if data is not None:  # a custom source: its first batch is checked before any training
                 _check_batch(model, x, config.batch_size, first=step == 0)
             if analytic:
-                loss, _, _ = model.analytic_loss_grad(x, imp, active, grads_out=(opt.grad_views[0], opt.grad_views[1]))
+                loss, _, _ = model.analytic_loss_grad(
+                    x, imp, active, grads_out=(opt.grad_views[0], opt.grad_views[1]), with_loss=_logs(step)
+                )
             else:
                 y = target(x) if target is not None else x
                 if target is not None and step == 0:
@@ -476,7 +482,7 @@ def _instance_groups(n_instances: int, batch_size: int, n_features: int) -> list
 
 def _grouped_step(
     model: ToyModel, sampler: FeatureSampler, groups: list[tuple[int, int]], imp: torch.Tensor,
-    opt: FlatAdam, batch_size: int,
+    opt: FlatAdam, batch_size: int, with_loss: bool,
 ) -> torch.Tensor:
     """One step's data, loss and gradients, a group of instances at a time on two threads
     (this one and a pool worker, each taking the next group until none is left).
@@ -484,7 +490,7 @@ def _grouped_step(
     Each group draws its own instances' batch and computes their loss and gradients with
     the analytic step; every instance's numbers are the same as in one pass over all
     instances, whichever thread took its group. Returns the per-instance loss."""
-    loss = torch.empty(model.n_instances, dtype=model.W.dtype)
+    loss = torch.empty(model.n_instances if with_loss else 0, dtype=model.W.dtype)
     dW_all, db_all = opt.grad_views[0], opt.grad_views[1]
     todo = iter(groups)  # next() on a list iterator is atomic under the GIL
     # each group's batch is drawn into memory kept from step to step (dropped with the scratch)
@@ -498,9 +504,11 @@ def _grouped_step(
                 buffers[(lo, hi)] = np.empty((hi - lo, batch_size, model.n_features), dtype=np.float32)
             x, active = sampler.sample_instances(batch_size, lo, hi, out=buffers[(lo, hi)])
             loss_g, _, _ = model.analytic_loss_grad(
-                x, imp[lo:hi], active, instances=(lo, hi), grads_out=(dW_all[lo:hi], db_all[lo:hi])
+                x, imp[lo:hi], active, instances=(lo, hi), grads_out=(dW_all[lo:hi], db_all[lo:hi]),
+                with_loss=with_loss,
             )
-            loss[lo:hi].copy_(loss_g)
+            if with_loss:
+                loss[lo:hi].copy_(loss_g)
 
     helper = _pool().submit(work) if len(groups) > 1 and _pool()._max_workers > 1 else None
     work()
