@@ -44,6 +44,16 @@ def test_at_least_three_numbered_exercises(path):
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_chapter_asks_to_predict_then_run(path):
+    """Each chapter has a "predict, then run" exercise (DESIGN §5): the learner commits to a
+    prediction (checked, with feedback), the model answer is the collapsed solution, and
+    the page then runs the experiment."""
+    _, (found, _) = _exercises(path)
+    predict = [e for e in found if e.title.lower().startswith("predict, then run")]
+    assert predict, f"{path.name} has no exercise titled '(predict, then run...)'"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_solutions_are_function_bodies_and_keep_their_signature(path):
     nb, (found, _) = _exercises(path)
     student = cw.student_notebook(nb, path.name)

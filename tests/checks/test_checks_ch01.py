@@ -61,3 +61,14 @@ def test_probe_direction():
         checks.check_probe_direction(lambda X, y: -right(X, y))
     with pytest.raises(AssertionError, match="mean of class 1 alone"):
         checks.check_probe_direction(lambda X, y: X[y == 1].mean(0) / X[y == 1].mean(0).norm())
+
+
+def test_royalty_transfer_prediction(capsys):
+    checks.check_royalty_transfer_prediction(lambda: "all")
+    checks.check_royalty_transfer_prediction(lambda: " All ")
+    assert "pass" in capsys.readouterr().out
+    for wrong, message in [("about half", "king − man"), ("none", "king − man"), ("most", "'all', 'about half'")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.check_royalty_transfer_prediction(lambda w=wrong: w)
+    with pytest.raises(AssertionError, match="expected a str"):
+        checks.check_royalty_transfer_prediction(lambda: 8)

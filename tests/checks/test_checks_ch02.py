@@ -58,3 +58,14 @@ def test_neuron_top_feature_fraction():
         checks.check_neuron_top_feature_fraction(lambda W: W.max(1).values ** 2 / (W**2).sum(1))
     with pytest.raises(AssertionError, match="expected shape"):
         checks.check_neuron_top_feature_fraction(lambda W: (W**2).max(0).values / (W**2).sum(0))
+
+
+def test_alignment_prediction(capsys):
+    checks.check_alignment_prediction(lambda: "lower")
+    checks.check_alignment_prediction(lambda: "Lower ")
+    assert "pass" in capsys.readouterr().out
+    for wrong, message in [("higher", "largest of m"), ("same", "largest of m"), ("less", "'higher', 'lower'")]:
+        with pytest.raises(AssertionError, match=message):
+            checks.check_alignment_prediction(lambda w=wrong: w)
+    with pytest.raises(AssertionError, match="expected a str"):
+        checks.check_alignment_prediction(lambda: 0.1)

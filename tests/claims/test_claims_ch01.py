@@ -53,3 +53,18 @@ def test_vectors_are_offset_plus_attribute_directions(wv):
     coef = torch.linalg.lstsq(design, V).solution
     r2 = 1 - float(((V - design @ coef) ** 2).sum() / ((V - V.mean(0)) ** 2).sum())
     assert r2 > 0.97, r2
+
+
+def test_royalty_probe_transfers_across_gender(wv):
+    """Claim ch01.royalty-probe-transfers on two corpora's vectors, and failing when the labels are wrong."""
+    from toymodels_lib import claims
+
+    people = E.entity_words()
+    male = [w for w in people if E.attribute_of(w)["gender"] == "male"]
+    female = [w for w in people if E.attribute_of(w)["gender"] == "female"]
+    d = E.mean_difference_direction(wv.stack(male), E.attribute_labels(male, "royalty"))
+    shown = {"scores": wv.stack(female) @ d, "labels": E.attribute_labels(female, "royalty"),
+             "threshold": float((wv.stack(male) @ d).mean())}
+    claims.check("ch01.royalty-probe-transfers", shown)
+    with pytest.raises(AssertionError):
+        claims.check("ch01.royalty-probe-transfers", {**shown, "labels": 1 - shown["labels"]})

@@ -72,3 +72,16 @@ def test_ambiguity_claim_reads_the_outputs():
     mono = {i: torch.eye(6, dtype=torch.float64)[i] for i in (0, 2, 4)}
     with pytest.raises(claims.ClaimFailed):
         claims.check("ch02.polysemantic-neuron-is-ambiguous", {"outputs": mono})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_alignment_falls_with_m(seed):
+    by_m = {}
+    for m in (4, 16, 64):
+        dirs = torch.randn(m, 10_000, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+        by_m[m] = float(tm.basis_alignment(dirs).double().mean())
+    claims.check("ch02.random-alignment-falls-with-m", {"random_alignment_by_m": by_m})
+    with pytest.raises(AssertionError):  # a layer that does not get less aligned
+        claims.check("ch02.random-alignment-falls-with-m", {"random_alignment_by_m": {4: 0.6, 16: 0.3, 64: 0.3}})
+    with pytest.raises(AssertionError):
+        claims.check("ch02.random-alignment-falls-with-m", {"random_alignment_by_m": {4: 0.6, 64: 0.1}})

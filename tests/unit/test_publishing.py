@@ -266,3 +266,20 @@ def test_intro_page_shows_how_to_cite(site_dir):
     assert "{{" not in text, "a MyST substitution was left unexpanded"
     assert f'href="{REPO_URL}/">{REPO_URL}</a>' in html, "the repository's full address, as a link"
     assert f'href="{PAPER_URL}">{PAPER_URL}</a>' in html
+
+
+def test_every_reference_is_cited_and_every_citation_has_a_reference():
+    """The reference list shows cited works only (no ``:all:``): each entry of
+    references.bib is cited by some page, and each cited key is in references.bib."""
+    import re
+
+    bib = (ROOT / "references.bib").read_text()
+    keys = set(re.findall(r"@\w+\{([^,\s]+),", bib))
+    pages = [p.read_text() for p in (ROOT / "book").glob("*.ipynb")] + [p.read_text() for p in (ROOT / "book").glob("*.md")]
+    cited = set()
+    for text in pages:
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
+            cited.update(k.strip() for k in group.split(","))
+    assert keys - cited == set(), f"references never cited: {sorted(keys - cited)}"
+    assert cited - keys == set(), f"cited but not in references.bib: {sorted(cited - keys)}"
+    assert ":all:" not in (ROOT / "book" / "references.md").read_text()

@@ -14,6 +14,7 @@ __all__ = [
     "check_analogy",
     "check_cosine_similarities",
     "check_probe_direction",
+    "check_royalty_transfer_prediction",
 ]
 
 
@@ -125,3 +126,24 @@ def check_probe_direction(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tenso
             },
         )
     _passed("check_probe_direction", len(cases))
+
+
+def check_royalty_transfer_prediction(fn: Callable[[], str]) -> None:
+    """Exercise 1.4 (predict, then run): ``fn()`` returns ``"all"``, ``"about half"`` or
+    ``"none"``: how many of the 8 female people-words a royalty probe fitted on the 8 male
+    words alone puts on the right side of its threshold.
+
+    The answer is ``"all"``; the run after the exercise fits the probe and the claim
+    ``ch01.royalty-probe-transfers`` asserts it on the vectors the page shows.
+    """
+    out = _call(fn, "your prediction", returns=str)
+    answer = " ".join(out.strip().lower().split())
+    if answer not in ("all", "about half", "none"):
+        raise AssertionError(f"your prediction: return 'all', 'about half' or 'none', got {out!r}")
+    if answer != "all":
+        raise AssertionError(
+            f"your prediction: {answer!r}. The chapter found each word vector close to b + W z: one "
+            "direction per attribute, added whatever the other attributes are. Is queen − woman "
+            "different from king − man? Run the next cell and count."
+        )
+    _passed("royalty_transfer_prediction", 1)

@@ -16,6 +16,7 @@ __all__ = [
     "check_neuron_top_feature_fraction",
     "check_random_orthogonal",
     "check_rotate_hidden",
+    "check_alignment_prediction",
 ]
 
 
@@ -114,3 +115,24 @@ def check_neuron_top_feature_fraction(fn: Callable[[torch.Tensor], torch.Tensor]
             hints["the fraction per feature (columns), not per neuron (rows)"] = metrics.basis_alignment(W)
         _compare(case, metrics.neuron_top_feature_fraction(W), out, hints=hints)
     _passed("check_neuron_top_feature_fraction", len(cases))
+
+
+def check_alignment_prediction(fn: Callable[[], str]) -> None:
+    """Exercise 2.5 (predict, then run): ``fn()`` returns ``"higher"``, ``"lower"`` or
+    ``"same"``: the mean basis alignment of random directions with 64 neurons, against
+    its value with 4 neurons.
+
+    The answer is ``"lower"``; the run after the exercise measures it and the claim
+    ``ch02.random-alignment-falls-with-m`` asserts it on the numbers the page shows.
+    """
+    out = _call(fn, "your prediction", returns=str)
+    answer = out.strip().lower()
+    if answer not in ("higher", "lower", "same"):
+        raise AssertionError(f"your prediction: return 'higher', 'lower' or 'same', got {out!r}")
+    if answer != "lower":
+        raise AssertionError(
+            f"your prediction: {answer!r}. A random unit vector in m dimensions puts about 1/m of "
+            "its squared length on each coordinate. How big is the largest of m such shares when m "
+            "grows? Run the next cell and compare."
+        )
+    _passed("alignment_prediction", 1)

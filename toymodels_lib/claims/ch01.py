@@ -127,3 +127,18 @@ def _r2(result: dict[str, Any]) -> float:
 )
 def _column_probe(result: dict[str, Any]) -> float:
     return _cos(result["column"], result["direction"])
+
+
+@claim(
+    "ch01.royalty-probe-transfers",
+    chapter=1,
+    statement="A royalty probe fitted on the 8 male people-words alone puts all 8 female words on the right side of its threshold.",
+    paper=PAPER_LINEAR,
+    section=SECTION,
+    criterion=equals("8 of 8"),
+    unit="female words on the right side",
+)
+def _royalty_transfer(result: dict[str, Any]) -> str:
+    scores, labels, threshold = result["scores"], result["labels"], float(result["threshold"])
+    right = int(((scores > threshold).to(labels.dtype) == labels).sum())
+    return f"{right} of {labels.numel()}"

@@ -124,3 +124,21 @@ def _ambiguous(result: dict[str, Any]) -> str:
         active = [int(k) for k in range(out.shape[0]) if float(out[k]) > 0.5]
         parts.append(f"{i} → {{{', '.join(map(str, active))}}}")
     return "; ".join(parts)
+
+
+@claim(
+    "ch02.random-alignment-falls-with-m",
+    chapter=2,
+    statement="The more neurons, the less aligned a random direction: the mean alignment of 10,000 random directions falls from m = 4 to 16 to 64, where it is less than a third of its value at m = 4.",
+    paper=PAPER_BASIS,
+    section=SECTION,
+    criterion=at_most(0.33),
+    unit="(mean at m = 64 over mean at m = 4; 1 if it does not fall at every step)",
+    digits=2,
+)
+def _alignment_falls(result: dict[str, Any]) -> float:
+    by_m = result["random_alignment_by_m"]
+    means = [float(by_m[m]) for m in sorted(by_m)]
+    if len(means) < 3 or any(b >= a for a, b in zip(means, means[1:])):
+        return 1.0
+    return means[-1] / means[0]
