@@ -139,6 +139,6 @@ def _ambiguous(result: dict[str, Any]) -> str:
 def _alignment_falls(result: dict[str, Any]) -> float:
     by_m = result["random_alignment_by_m"]
     means = [float(by_m[m]) for m in sorted(by_m)]
-    if len(means) < 3 or any(b >= a for a, b in zip(means, means[1:])):
+    if len(means) < 3 or any(b >= a for a, b in zip(means, means[1:], strict=False)):
         return 1.0
     return means[-1] / means[0]

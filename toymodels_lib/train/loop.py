@@ -17,10 +17,10 @@ from .._types import Batch, PerInstance, Probability
 from .._validate import check_choice, check_positive_int, resolve_device, resolve_sparsity
 from ..data import (
     EVAL_STREAM,
-    _pool,
     FEATURE_KINDS,
     FeatureSampler,
     StreamKey,
+    _pool,
     broadcast_importance,
     broadcast_sparsity,
     instance_keys,
@@ -405,39 +405,41 @@ def fit(
     batches = sampler.stream_active(config.batch_size) if own_data and not grouped else None
     active = None
     start = time.perf_counter()
-    with _intra_op_threads(1 if grouped else None):
-        for step in range(config.steps):
-            lr = config.lr * lr_factor(step, config)
-            if grouped:
-                assert isinstance(sampler, FeatureSampler)
-                loss = _grouped_step(model, sampler, groups, imp, opt, config.batch_size, _logs(step))
+    try:
+        with _intra_op_threads(1 if grouped else None):
+            for step in range(config.steps):
+                lr = config.lr * lr_factor(step, config)
+                if grouped:
+                    assert isinstance(sampler, FeatureSampler)
+                    loss = _grouped_step(model, sampler, groups, imp, opt, config.batch_size, _logs(step))
+                    opt.step(lr)
+                    _after_step(step, loss)
+                    continue
+                if batches is not None:
+                    x, active = next(batches)
+                else:
+                    x = sampler(config.batch_size)
+                if data is not None:  # a custom source: its first batch is checked before any training
+                    _check_batch(model, x, config.batch_size, first=step == 0)
+                if analytic:
+                    loss, _, _ = model.analytic_loss_grad(
+                        x, imp, active, grads_out=(opt.grad_views[0], opt.grad_views[1]), with_loss=_logs(step)
+                    )
+                else:
+                    y = target(x) if target is not None else x
+                    if target is not None and step == 0:
+                        _check_target(model, x, y)
+                    loss = importance_weighted_loss(model(x), y, imp)
+                    loss.sum().backward()
+                    opt.gather_grads()
+                    loss = loss.detach()
                 opt.step(lr)
                 _after_step(step, loss)
-                continue
-            if batches is not None:
-                x, active = next(batches)
-            else:
-                x = sampler(config.batch_size)
-            if data is not None:  # a custom source: its first batch is checked before any training
-                _check_batch(model, x, config.batch_size, first=step == 0)
-            if analytic:
-                loss, _, _ = model.analytic_loss_grad(
-                    x, imp, active, grads_out=(opt.grad_views[0], opt.grad_views[1]), with_loss=_logs(step)
-                )
-            else:
-                y = target(x) if target is not None else x
-                if target is not None and step == 0:
-                    _check_target(model, x, y)
-                loss = importance_weighted_loss(model(x), y, imp)
-                loss.sum().backward()
-                opt.gather_grads()
-                loss = loss.detach()
-            opt.step(lr)
-            _after_step(step, loss)
+    finally:  # also when training stops with an error
+        model.__dict__.pop("_scratch", None)  # the analytic step's buffers
+        if batches is not None:
+            batches.close()
     seconds = time.perf_counter() - start
-    model.__dict__.pop("_scratch", None)  # the analytic step's buffers
-    if batches is not None:
-        batches.close()
     if bar is not None:
         bar.close()
 
