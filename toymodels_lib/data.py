@@ -311,7 +311,8 @@ class FeatureSampler:
         if self.device.type != "cpu":
             sparse[:] = False
         self._sparse = [int(k) for k in torch.nonzero(sparse).flatten()]
-        self._dense = [k for k in range(self.n_instances) if k not in set(self._sparse)]
+        sparse_set = set(self._sparse)
+        self._dense = [k for k in range(self.n_instances) if k not in sparse_set]
         self._density = density[:, 0].tolist()
         # x = relu(u * scale + shift) with scale = 1/p, shift = -S/p
         self._scale = (1.0 / density)[:, None, :].to(self.device)

@@ -254,6 +254,11 @@ def _analytic(
     hidden_relu: bool,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     lo, hi = (0, model.n_instances) if instances is None else instances
+    if not (0 <= lo < hi <= model.n_instances) or x.dim() != 3 or x.shape[0] != hi - lo or x.shape[2] != model.n_features:
+        raise ValueError(
+            f"instances={instances!r} and x of shape {tuple(x.shape)}: need 0 <= lo < hi <= {model.n_instances} "
+            f"and x of shape [hi - lo, batch, {model.n_features}]"
+        )
     W, b = model.W.detach()[lo:hi], model.b.detach()[lo:hi]
     scratch = _workspace(model, x, (lo, hi))
     return _output_loss_grad(

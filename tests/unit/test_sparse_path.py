@@ -201,3 +201,14 @@ def test_chapter3_losses_agree_across_paths(chapter3_both_ways):
     assert (ratio - 1).abs().max() < 0.10, ratio.tolist()
     # the densest settings are drawn densely on both paths: identical models
     assert torch.equal(runs["dense"]["relu_all"].W[:8], runs["sparse"]["relu_all"].W[:8])
+
+
+def test_the_analytic_step_names_a_bad_instance_range():
+    model = make_model("relu", 8, 3, 4)
+    x = torch.rand(2, 16, 8)
+    with pytest.raises(ValueError, match="instances=\\(3, 1\\)"):
+        model.analytic_loss_grad(x, torch.ones(2, 8), instances=(3, 1))
+    with pytest.raises(ValueError, match="x of shape \\[hi - lo, batch, 8\\]"):
+        model.analytic_loss_grad(x, torch.ones(2, 8), instances=(0, 3))
+    loss, dW, db = model.analytic_loss_grad(x, torch.ones(2, 8), instances=(1, 3))
+    assert loss.shape == (2,) and dW.shape == (2, 3, 8) and db.shape == (2, 8)
