@@ -79,6 +79,9 @@ class ToyModel(nn.Module):
 
     kind: str = "base"
     label: str = "toy model"
+    analytic_step: tuple[bool, bool] | None = None
+    """``(ReLU on the output, ReLU on the hidden layer)`` of a kind whose loss and gradients
+    :meth:`analytic_loss_grad` computes by hand; None: autograd."""
 
     def __init__(
         self,
@@ -158,7 +161,17 @@ class ToyModel(nn.Module):
         ``grads_out=(dW, db)``: contiguous tensors to write the gradients into (the
         trainer's flat gradient buffer), returned as ``dW, db``. ``with_loss=False``
         skips the loss (returned as an empty tensor) on steps that do not log it."""
-        return None
+        if self.analytic_step is None:
+            return None
+        relu, hidden_relu = self.analytic_step
+        return _analytic(self, x, importance, active, instances, grads_out, with_loss, relu=relu, hidden_relu=hidden_relu)
+
+    @property
+    def has_analytic_step(self) -> bool:
+        """Whether :meth:`analytic_loss_grad` computes this model's loss and gradients: its
+        kind has the hand-derived step and its parameters are exactly ``W`` and ``b`` (the
+        model with a hidden bias trains through autograd)."""
+        return self.analytic_step is not None and list(self.parameters()) == [self.W, self.b]
 
     @torch.no_grad()
     def loss(self, x: Batch, importance: torch.Tensor) -> PerInstance:
@@ -224,21 +237,6 @@ class _OutputModel(ToyModel):
         h = self.hidden(x)
         out = torch.baddbmm(self.b[:, None, :], h, self.W)
         return torch.relu(out) if self.relu else out
-
-    def analytic_loss_grad(
-        self,
-        x: torch.Tensor,
-        importance: torch.Tensor,
-        active: ActiveFeatures | None = None,
-        instances: tuple[int, int] | None = None,
-        grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
-        with_loss: bool = True,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Loss and gradients without autograd. ``instances=(lo, hi)``: only instances
-        ``lo .. hi-1``, with ``x`` and ``importance`` holding just those (the trainer runs
-        groups of instances on two threads; each group's numbers are the same as in a
-        run over all instances)."""
-        return _analytic(self, x, importance, active, instances, grads_out, with_loss, relu=self.relu, hidden_relu=False)
 
 
 def _analytic(
@@ -372,6 +370,7 @@ class LinearModel(_OutputModel):
     kind = "linear"
     label = "Linear"
     relu = False
+    analytic_step = (False, False)
 
 
 class ReLUOutputModel(_OutputModel):
@@ -380,6 +379,7 @@ class ReLUOutputModel(_OutputModel):
     kind = "relu"
     label = "ReLU output"
     relu = True
+    analytic_step = (True, False)
 
 
 class HiddenReLUModel(ToyModel):
@@ -391,6 +391,7 @@ class HiddenReLUModel(ToyModel):
 
     kind = "hidden_relu"
     label = "ReLU hidden layer"
+    analytic_step = (True, True)
     # (labels are used in titles and legends; plots look them up here, by kind)
 
     def hidden(self, x: torch.Tensor) -> torch.Tensor:
@@ -403,20 +404,6 @@ class HiddenReLUModel(ToyModel):
     def pre_activations(self, x: torch.Tensor) -> torch.Tensor:
         """The neurons' inputs before the ReLU, ``W x``: ``[instances, batch, hidden]``."""
         return ToyModel.hidden(self, x)
-
-    def analytic_loss_grad(
-        self,
-        x: torch.Tensor,
-        importance: torch.Tensor,
-        active: ActiveFeatures | None = None,
-        instances: tuple[int, int] | None = None,
-        grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
-        with_loss: bool = True,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Loss and gradients of ``(W, b)`` without autograd (as for the output models).
-        The model with a hidden bias trains through autograd (the trainer checks that a
-        model's parameters are exactly ``W`` and ``b``)."""
-        return _analytic(self, x, importance, active, instances, grads_out, with_loss, relu=True, hidden_relu=True)
 
     @torch.no_grad()
     def active_fraction(self, x: Batch) -> torch.Tensor:
@@ -440,6 +427,7 @@ class HiddenReLUBiasModel(HiddenReLUModel):
 
     kind = "hidden_relu_bias"
     label = "ReLU hidden layer with bias"
+    analytic_step = None  # the hidden bias c is a third parameter: autograd
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -212,3 +212,11 @@ def test_the_analytic_step_names_a_bad_instance_range():
         model.analytic_loss_grad(x, torch.ones(2, 8), instances=(0, 3))
     loss, dW, db = model.analytic_loss_grad(x, torch.ones(2, 8), instances=(1, 3))
     assert loss.shape == (2,) and dW.shape == (2, 3, 8) and db.shape == (2, 8)
+
+
+def test_which_kinds_have_the_analytic_step():
+    x = torch.rand(2, 16, 8)
+    for kind, has in [("linear", True), ("relu", True), ("hidden_relu", True), ("hidden_relu_bias", False), ("untied", False)]:
+        model = make_model(kind, 8, 3, 2)
+        assert model.has_analytic_step is has, kind
+        assert (model.analytic_loss_grad(x, torch.ones(2, 8)) is None) is (not has), kind

@@ -45,11 +45,7 @@ Hook = Callable[[int, ToyModel, torch.Tensor], None]
 
 
 def _uses_analytic(model: ToyModel, config: TrainConfig, target: Any) -> bool:
-    if not config.analytic_grad or target is not None:
-        return False
-    if type(model).analytic_loss_grad is ToyModel.analytic_loss_grad:
-        return False
-    return [p for p in model.parameters()] == [model.W, model.b]
+    return config.analytic_grad and target is None and model.has_analytic_step
 
 
 def _check_model(model: Any) -> ToyModel:
@@ -179,7 +175,7 @@ def evaluate_loss(
         stream_ids=stream_ids,
     )
     if (
-        data is None and target is None and device.type == "cpu" and _groupable(model)
+        data is None and target is None and device.type == "cpu" and model.has_analytic_step
         and _step_work(model, batch_size) > SINGLE_THREAD_WORK
     ):
         assert isinstance(sampler, FeatureSampler)
@@ -517,15 +513,6 @@ def _grouped_step(
     if helper is not None:
         helper.result()
     return loss
-
-
-def _groupable(model: ToyModel) -> bool:
-    """Whether a model is one of the kinds the grouped evaluation can slice (its
-    parameters are exactly ``W`` and ``b``, and it has the analytic step)."""
-    return (
-        type(model).analytic_loss_grad is not ToyModel.analytic_loss_grad
-        and list(model.parameters()) == [model.W, model.b]
-    )
 
 
 def _evaluate_grouped(
