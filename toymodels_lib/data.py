@@ -34,6 +34,7 @@ import torch
 
 from ._types import Batch, Probability
 from ._validate import (
+    _describe,
     as_float_tensor,
     check_choice,
     check_positive_int,
@@ -231,12 +232,6 @@ class ActiveFeatures:
     values: torch.Tensor
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return f"a {value.dtype} array of shape {list(value.shape)}"
-    return f"{type(value).__name__}"
-
-
 def _bernoulli_positions(gen: np.random.Generator, p: float, total: int) -> np.ndarray:
     """Ascending positions in ``range(total)`` of a Bernoulli(``p``) process: the gaps
     between successes are geometric, so this costs about ``total · p`` draws."""
@@ -413,7 +408,7 @@ class FeatureSampler:
         if out is None:
             buf = np.empty(shape, dtype=np.float32)
         elif not isinstance(out, np.ndarray) or out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
-            raise ValueError(f"out must be a C-contiguous float32 array of shape {list(shape)}, got {_describe(out)}")
+            raise ValueError(f"out must be a C-contiguous float32 array of shape {list(shape)}, got {_describe(out)}{f' ({out.dtype})' if isinstance(out, np.ndarray) else ''}")
         else:
             buf = out
         dense = [k for k in self._dense if lo <= k < hi]
