@@ -232,6 +232,14 @@ class ActiveFeatures:
     values: torch.Tensor
 
 
+def _describe_buffer(value: Any) -> str:
+    """A tensor's shape, dtype, device and contiguity (what a buffer argument must match)."""
+    if not isinstance(value, torch.Tensor):
+        return _describe(value)
+    layout = "contiguous" if value.is_contiguous() else "non-contiguous"
+    return f"a {layout} {value.dtype} tensor of shape {list(value.shape)} on {value.device}"
+
+
 def _bernoulli_positions(gen: np.random.Generator, p: float, total: int) -> np.ndarray:
     """Ascending positions in ``range(total)`` of a Bernoulli(``p``) process: the gaps
     between successes are geometric, so this costs about ``total · p`` draws."""
@@ -308,6 +316,9 @@ class FeatureSampler:
         self._sparse = [int(k) for k in torch.nonzero(sparse).flatten()]
         sparse_set = set(self._sparse)
         self._dense = [k for k in range(self.n_instances) if k not in sparse_set]
+        # whether batches come with ActiveFeatures (an instance drawn sparsely at a density
+        # of at most SPARSE_PRODUCTS_BELOW); the trainer's features-first layout takes none
+        self.lists_active = any(float(density[k, 0]) <= SPARSE_PRODUCTS_BELOW for k in self._sparse)
         self._density = density[:, 0].tolist()
         # x = relu(u * scale + shift) with scale = 1/p, shift = -S/p
         self._scale = (1.0 / density)[:, None, :].to(self.device)
@@ -333,9 +344,9 @@ class FeatureSampler:
     # A CPU batch is made in two phases. The raw phase (NumPy; any thread) fills ``buf``
     # with the dense instances' uniforms and the sparse instances' zeros, and draws the
     # sparse instances' positions and values. The finishing phase (PyTorch; the caller's
-    # thread) turns the uniforms into features with one in-place op over the whole buffer,
-    # x = relu(u · scale + shift) (zeros stay zero), writes the sparse values, and applies
-    # the signs of the signed kind.
+    # thread) turns the uniforms into features with one elementwise op over the whole
+    # buffer, x = relu(u · scale + shift) (zeros stay zero; in place, or written
+    # features-first), writes the sparse values, and applies the signs of the signed kind.
 
     def _raw(self, buf: np.ndarray, dense: Sequence[int], sparse: Sequence[int], offset: int) -> list[_Drawn]:
         """The raw phase for ``dense`` and ``sparse`` instances (``buf[k - offset]``)."""
@@ -366,20 +377,31 @@ class FeatureSampler:
         return buf, self._raw(buf, dense, self._sparse, 0)
 
     def _finish_cpu(
-        self, buf: np.ndarray, drawn: list[_Drawn], dense: Sequence[int], offset: int
+        self, buf: np.ndarray, drawn: list[_Drawn], dense: Sequence[int], offset: int,
+        features_first: torch.Tensor | None = None,
     ) -> tuple[Batch, ActiveFeatures | None]:
-        """The finishing phase for ``buf``, which holds instances ``offset ..``."""
+        """The finishing phase for ``buf``, which holds instances ``offset ..``; with
+        ``features_first`` (``[I, n, B]``) the batch is written there, transposed."""
         batch, n = buf.shape[1], buf.shape[2]
-        x = torch.from_numpy(buf)
         group = slice(offset, offset + buf.shape[0])
-        torch.addcmul(self._shift[group], x, self._scale[group], out=x).relu_()
+        u, scale = torch.from_numpy(buf), self._scale[group]
+        if features_first is None:
+            x = torch.addcmul(self._shift[group], u, scale, out=u).relu_()
+        else:  # the same elementwise op, so the same numbers, written features-first
+            x = torch.addcmul(
+                self._shift[group].transpose(1, 2), u.transpose(1, 2), scale.transpose(1, 2), out=features_first
+            ).relu_()
         if self.kind == "signed" and dense:
             signs = self._random_signs(batch, dense)
             for j, k in enumerate(dense):
-                x[k - offset].mul_(signs[j])
+                x[k - offset].mul_(signs[j] if features_first is None else signs[j].T)
         listed, rows, cols, vals = [], [], [], []
         for k, pos, values in drawn:
-            buf[k - offset].reshape(-1)[pos] = values
+            if features_first is None:
+                buf[k - offset].reshape(-1)[pos] = values
+            else:
+                b_idx, f_idx = np.divmod(pos, n)
+                x[k - offset][torch.from_numpy(f_idx), torch.from_numpy(b_idx)] = torch.from_numpy(values)
             if self._density[k] <= SPARSE_PRODUCTS_BELOW:
                 r, c = np.divmod(pos, n)
                 rows.append(torch.from_numpy(r + len(listed) * batch))
@@ -391,14 +413,18 @@ class FeatureSampler:
         return x, ActiveFeatures(torch.tensor(listed), torch.cat(rows), torch.cat(cols), torch.cat(vals))
 
     def sample_instances(
-        self, batch_size: int, lo: int, hi: int, *, out: np.ndarray | None = None
+        self, batch_size: int, lo: int, hi: int, *, out: np.ndarray | None = None,
+        features_first: torch.Tensor | None = None,
     ) -> tuple[Batch, ActiveFeatures | None]:
         """Instances ``lo .. hi-1`` of a fresh batch (CPU), on the calling thread, and the
         active entries of the sparsely drawn ones among them (indices within the group).
         Each instance's numbers are those :meth:`sample_active` would give it: the
         trainer draws groups of instances on two threads. ``out``: a float32 array
         ``[hi - lo, batch_size, n_features]`` to draw into (the batch then shares its
-        memory), so that a loop need not touch fresh memory at every step."""
+        memory), so that a loop need not touch fresh memory at every step.
+        ``features_first``: a contiguous float32 tensor ``[hi - lo, n_features, batch_size]``
+        that receives the batch transposed (the same numbers), which is then returned;
+        ``out`` is then only the raw draws' memory."""
         if self.device.type != "cpu":
             raise ValueError(f"sample_instances draws on the CPU; this sampler is on {self.device}")
         if not (isinstance(lo, int) and isinstance(hi, int) and 0 <= lo < hi <= self.n_instances):
@@ -411,9 +437,20 @@ class FeatureSampler:
             raise ValueError(f"out must be a C-contiguous float32 array of shape {list(shape)}, got {_describe(out)}{f' ({out.dtype})' if isinstance(out, np.ndarray) else ''}")
         else:
             buf = out
+        if features_first is not None:
+            t_shape = (hi - lo, self.n_features, batch_size)
+            if (
+                not isinstance(features_first, torch.Tensor) or tuple(features_first.shape) != t_shape
+                or features_first.dtype != torch.float32 or features_first.device.type != "cpu"
+                or not features_first.is_contiguous()
+            ):
+                raise ValueError(
+                    f"features_first must be a contiguous float32 CPU tensor of shape {list(t_shape)}, "
+                    f"got {_describe_buffer(features_first)}"
+                )
         dense = [k for k in self._dense if lo <= k < hi]
         sparse = [k for k in self._sparse if lo <= k < hi]
-        return self._finish_cpu(buf, self._raw(buf, dense, sparse, lo), dense, lo)
+        return self._finish_cpu(buf, self._raw(buf, dense, sparse, lo), dense, lo, features_first)
 
     def sample_active(self, batch_size: int) -> tuple[Batch, ActiveFeatures | None]:
         """A fresh batch and the active entries of its sparsely drawn instances of density

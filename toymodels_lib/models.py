@@ -151,6 +151,7 @@ class ToyModel(nn.Module):
         instances: tuple[int, int] | None = None,
         grads_out: tuple[torch.Tensor, torch.Tensor] | None = None,
         with_loss: bool = True,
+        features_first: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
         """Per-instance loss and gradients ``(loss [I], dW, db)`` without autograd, or None.
 
@@ -160,11 +161,20 @@ class ToyModel(nn.Module):
         instances ``lo .. hi-1`` (``x`` and ``importance`` then hold just those).
         ``grads_out=(dW, db)``: contiguous tensors to write the gradients into (the
         trainer's flat gradient buffer), returned as ``dW, db``. ``with_loss=False``
-        skips the loss (returned as an empty tensor) on steps that do not log it."""
+        skips the loss (returned as an empty tensor) on steps that do not log it.
+        ``features_first=True``: ``x`` is laid out ``[I, n, B]`` (``x.transpose(1, 2)`` of
+        the usual batch, contiguous), which the trainer uses for models with few features
+        (:data:`toymodels_lib.train.loop.FEATURES_FIRST_MAX`): the products then run along the batch, several times
+        faster, and the importance scales the small gradient matrices instead of every
+        entry. The gradients agree with the usual layout's to float rounding (not bit for
+        bit); ``active`` is not taken in this layout."""
         if self.analytic_step is None:
             return None
         relu, hidden_relu = self.analytic_step
-        return _analytic(self, x, importance, active, instances, grads_out, with_loss, relu=relu, hidden_relu=hidden_relu)
+        return _analytic(
+            self, x, importance, active, instances, grads_out, with_loss, relu=relu, hidden_relu=hidden_relu,
+            features_first=features_first,
+        )
 
     @property
     def has_analytic_step(self) -> bool:
@@ -250,14 +260,28 @@ def _analytic(
     *,
     relu: bool,
     hidden_relu: bool,
+    features_first: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     lo, hi = (0, model.n_instances) if instances is None else instances
-    if not (0 <= lo < hi <= model.n_instances) or x.dim() != 3 or x.shape[0] != hi - lo or x.shape[2] != model.n_features:
+    feature_axis = 1 if features_first else 2
+    if (
+        not (0 <= lo < hi <= model.n_instances) or x.dim() != 3 or x.shape[0] != hi - lo
+        or x.shape[feature_axis] != model.n_features
+    ):
+        layout = f"[hi - lo, {model.n_features}, batch]" if features_first else f"[hi - lo, batch, {model.n_features}]"
         raise ValueError(
             f"instances={instances!r} and x of shape {tuple(x.shape)}: need 0 <= lo < hi <= {model.n_instances} "
-            f"and x of shape [hi - lo, batch, {model.n_features}]"
+            f"and x of shape {layout}"
         )
     W, b = model.W.detach()[lo:hi], model.b.detach()[lo:hi]
+    if features_first:
+        if active is not None:
+            raise ValueError("active entries are taken in the [instances, batch, features] layout only, not with features_first=True")
+        if not x.is_contiguous():
+            raise ValueError("with features_first=True, x must be a contiguous [instances, features, batch] tensor")
+        return _features_first_loss_grad(
+            W, b, x, importance, relu, _workspace(model, x, (lo, hi), 2), hidden_relu=hidden_relu, grads_out=grads_out, with_loss=with_loss
+        )
     scratch = _workspace(model, x, (lo, hi))
     return _output_loss_grad(
         W, b, x, importance, relu, active, scratch, hidden_relu=hidden_relu, grads_out=grads_out, with_loss=with_loss
@@ -314,14 +338,88 @@ def _output_loss_grad(
     return loss, dW, db
 
 
-def _workspace(model: ToyModel, x: torch.Tensor, instances: tuple[int, int]) -> list[torch.Tensor]:
-    """Three scratch tensors shaped like ``x`` for one group of instances, kept on the
+def _features_first_loss_grad(
+    W: torch.Tensor,
+    b: torch.Tensor,
+    x: torch.Tensor,
+    importance: torch.Tensor,
+    relu: bool,
+    scratch: list[torch.Tensor],
+    *,
+    hidden_relu: bool,
+    grads_out: tuple[torch.Tensor, torch.Tensor] | None,
+    with_loss: bool,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    # The step of _output_loss_grad with x laid out [I, n, B] (x here is that xᵀ):
+    #   hᵀ = W xᵀ (ReLU'd if hidden_relu), zᵀ = Wᵀ hᵀ + b, yᵀ = act(zᵀ), dᵀ = yᵀ − xᵀ.
+    # With c_i = 2 I_i / B the output gradient is dz = c ⊙ g, g = d ⊙ act'(z), and c
+    # moves onto the small matrices: db = c ⊙ Σ_b g, dhᵀ = (W ⊙ c) gᵀ (⊙ 1[h > 0]),
+    # dW = (hᵀ g) ⊙ c + dhᵀ x. So the [I, n, B] passes are: y, act, d, act' (four, one
+    # fewer than with the importance on every entry), and every product runs along B.
+    batch = x.shape[2]
+    c = importance * (2.0 / batch)  # [I, n]
+    hT, y, d = _features_first_forward(W, b, x, relu, hidden_relu, scratch)
+    loss = _features_first_loss(d, c) if with_loss else d.new_empty(0)
+    if relu:  # g = d where the output is positive, else 0
+        torch.ops.aten.threshold_backward.grad_input(d, y, 0.0, grad_input=d)
+    g = d
+    dW_out, db_out = (None, None) if grads_out is None else grads_out
+    db = torch.sum(g, 2, out=db_out) if db_out is not None else g.sum(2)
+    db.mul_(c)
+    dhT = torch.bmm(W * c[:, None, :], g)  # [I, m, B]
+    if hidden_relu:
+        torch.ops.aten.threshold_backward.grad_input(dhT, hT, 0.0, grad_input=dhT)
+    dW = torch.bmm(hT, g.transpose(1, 2), out=dW_out) if dW_out is not None else torch.bmm(hT, g.transpose(1, 2))
+    dW.mul_(c[:, None, :])
+    dW.baddbmm_(dhT, x.transpose(1, 2))
+    return loss, dW, db
+
+
+def _features_first_forward(
+    W: torch.Tensor, b: torch.Tensor, x: torch.Tensor, relu: bool, hidden_relu: bool, scratch: list[torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``hᵀ`` ``[I, m, B]``, ``yᵀ`` and ``dᵀ = yᵀ − xᵀ`` (in ``scratch``) for ``x`` laid
+    out ``[I, n, B]``."""
+    hT = torch.bmm(W, x)
+    if hidden_relu:
+        hT.relu_()
+    y, d = scratch
+    torch.baddbmm(b[:, :, None], W.transpose(1, 2), hT, out=y)
+    if relu:
+        y.relu_()
+    torch.sub(y, x, out=d)
+    return hT, y, d
+
+
+def _features_first_loss(d: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    """``L_k = (1/B) Σ_i I_i Σ_b d² = ½ Σ_i c_i Σ_b d²`` for ``d`` ``[I, n, B]`` and
+    ``c = 2 I / B``, the sums of squares as dot products (no ``[I, n, B]`` temporary)."""
+    n_inst, n, batch = d.shape
+    flat = d.view(n_inst * n, 1, batch)
+    return torch.bmm(flat, flat.transpose(1, 2)).view(n_inst, n).mul_(c).sum(1).mul_(0.5)
+
+
+@torch.no_grad()
+def features_first_loss(model: ToyModel, x: torch.Tensor, importance: torch.Tensor, scratch: list[torch.Tensor]) -> torch.Tensor:
+    """The importance-weighted loss per instance ``[I]`` of a model with the analytic step
+    on ``x`` laid out ``[I, n, B]`` (the grouped evaluation of models with few features);
+    ``scratch``: two tensors shaped like ``x``. Equal to :meth:`ToyModel.loss` on
+    ``x.transpose(1, 2)`` up to float rounding."""
+    if model.analytic_step is None:
+        raise ValueError(f"a {model.kind!r} model has no analytic step; use model.loss")
+    relu, hidden_relu = model.analytic_step
+    _, _, d = _features_first_forward(model.W.detach(), model.b.detach(), x, relu, hidden_relu, scratch)
+    return _features_first_loss(d, importance * (2.0 / x.shape[2]))
+
+
+def _workspace(model: ToyModel, x: torch.Tensor, instances: tuple[int, int], count: int = 3) -> list[torch.Tensor]:
+    """``count`` scratch tensors shaped like ``x`` for one group of instances, kept on the
     model while ``x``'s shape, dtype and device stay the same (the trainer's batches; it
     drops them when it finishes)."""
-    key = (tuple(x.shape), x.dtype, x.device)
+    key = (tuple(x.shape), x.dtype, x.device, count)
     held = model.__dict__.setdefault("_scratch", {})
     if instances not in held or held[instances][0] != key:
-        held[instances] = (key, [torch.empty(x.shape, dtype=x.dtype, device=x.device) for _ in range(3)])
+        held[instances] = (key, [torch.empty(x.shape, dtype=x.dtype, device=x.device) for _ in range(count)])
     return held[instances][1]
 
 

@@ -6,7 +6,9 @@
 - The products with the active entries give the dense products' gradients; the hidden-ReLU
   model's analytic step gives autograd's.
 - The grouped step (groups of instances on two threads) gives exactly the numbers of one
-  pass over all instances.
+  pass over all instances; for models with few features it lays batches out
+  features-first, which gives autograd's gradients, the same numbers whatever the grouping,
+  and one pass's numbers to float rounding (training and evaluation).
 - Trained on the sparse path, chapter 3's sweep shows the same claims as on the dense path,
   and its losses agree within seed noise.
 """
@@ -93,6 +95,77 @@ def test_groups_of_instances_draw_what_the_whole_batch_draws():
                   parts.sample_instances(64, 4, 6, out=buf)[0]]
         assert torch.equal(x, torch.cat(pieces))
     assert pieces[2].data_ptr() == buf.ctypes.data  # drawn into the given memory
+
+
+def test_features_first_batches_hold_the_same_numbers_transposed():
+    dens = torch.tensor(DENSITIES)
+    usual = FeatureSampler(6, 7, density=dens, seed=3, kind="signed", sparse_below=0.05)
+    first = FeatureSampler(6, 7, density=dens, seed=3, kind="signed", sparse_below=0.05)
+    assert first.lists_active  # densities 0.003 and 0.001 come with their active entries
+    out = torch.empty(4, 7, 64)
+    for _ in range(2):
+        x, active = usual.sample_instances(64, 2, 6)
+        y, active_t = first.sample_instances(64, 2, 6, out=np.empty((4, 64, 7), dtype=np.float32), features_first=out)
+        assert y.data_ptr() == out.data_ptr() and torch.equal(y, x.transpose(1, 2))
+        assert active is not None and active_t is not None and torch.equal(active.values, active_t.values)
+    assert not FeatureSampler(3, 7, density=0.3, sparse_below=0.05).lists_active
+    with pytest.raises(ValueError, match=r"features_first must be a contiguous float32 CPU tensor of shape \[4, 7, 64\], "
+                       r"got a non-contiguous torch.float32 tensor of shape \[4, 7, 64\]"):
+        first.sample_instances(64, 2, 6, features_first=torch.empty(4, 64, 7).transpose(1, 2))
+    with pytest.raises(ValueError, match="features_first must be .* got a contiguous torch.float64"):
+        first.sample_instances(64, 2, 6, features_first=torch.empty(4, 7, 64, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("kind", ["linear", "relu", "hidden_relu"])
+def test_the_features_first_step_gives_autograds_gradients(kind):
+    torch.manual_seed(0)
+    model = make_model(kind, 9, 4, 3, seed=5).double()
+    with torch.no_grad():
+        model.b.normal_(0, 0.3)
+    x = FeatureSampler(3, 9, density=torch.tensor([1.0, 0.4, 0.1]), seed=6).sample(500).double()
+    imp = torch.rand(3, 9, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    first = model.analytic_loss_grad(x.transpose(1, 2).contiguous(), imp, features_first=True)
+    loss = importance_weighted_loss(model(x), x, imp)
+    loss.sum().backward()
+    for a, b in zip(first, (loss.detach(), model.W.grad, model.b.grad), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match=r"x of shape \[hi - lo, 9, batch\]"):
+        model.analytic_loss_grad(x, imp, features_first=True)
+    with pytest.raises(ValueError, match="contiguous"):
+        model.analytic_loss_grad(x.transpose(1, 2), imp, features_first=True)
+
+
+def test_few_features_train_features_first_the_same_whatever_the_grouping(monkeypatch):
+    """Grouped runs of 10-feature hidden-ReLU models (features-first) with groups of one,
+    three and all instances agree bit for bit; against one pass in the usual layout they
+    agree to float rounding: the same final losses to 1e-4."""
+    assert loop.FEATURES_FIRST_MAX >= 10
+    config = tm.TrainConfig(steps=150, batch_size=128, eval_samples=8192)
+
+    def run():
+        return tm.train_models("hidden_relu", 10, 5, density=[1.0, 0.3, 0.1, 0.03], importance=tm.importance_decay(10, 0.75),
+                               config=config, n_seeds=3)
+
+    monkeypatch.setattr(loop, "SINGLE_THREAD_WORK", 2**62)
+    one_pass = run()
+    monkeypatch.setattr(loop, "SINGLE_THREAD_WORK", 0)
+    runs = []
+    for group_bytes in (16 * 128 * 10, 3 * 16 * 128 * 10, 2**40):
+        monkeypatch.setattr(loop, "GROUP_BYTES", group_bytes)
+        runs.append(run())
+    for other in runs[1:]:
+        for field in ("W", "b", "losses", "history"):
+            assert torch.equal(getattr(other, field), getattr(runs[0], field)), field
+    assert not torch.equal(runs[0].W, one_pass.W)  # another summation order
+    torch.testing.assert_close(runs[0].losses, one_pass.losses, rtol=1e-4, atol=0)
+    torch.testing.assert_close(runs[0].history[0], one_pass.history[0], rtol=1e-5, atol=0)
+    # the grouped evaluation (features-first) against one pass, on the trained models
+    model, imp = runs[0].model, runs[0].importance
+    assert model is not None
+    grouped = loop.evaluate_loss(model, sparsity=runs[0].sparsity, importance=imp, n_samples=3000)
+    monkeypatch.setattr(loop, "SINGLE_THREAD_WORK", 2**62)
+    whole = loop.evaluate_loss(model, sparsity=runs[0].sparsity, importance=imp, n_samples=3000)
+    torch.testing.assert_close(grouped, whole, rtol=1e-5, atol=0)
 
 
 def test_bad_input_is_named():

@@ -25,7 +25,7 @@ from ..data import (
     broadcast_sparsity,
     instance_keys,
 )
-from ..models import ToyModel, importance_weighted_loss, make_model
+from ..models import ToyModel, features_first_loss, importance_weighted_loss, make_model
 from ..optim import FlatAdam
 from .config import TrainConfig, _check_config, lr_factor
 from .result import TrainResult
@@ -398,6 +398,8 @@ def fit(
     # batch drawn on the other (a per-step hand-over costs more than a small step)
     grouped = analytic and own_data and device.type == "cpu" and _step_work(model, config.batch_size) > SINGLE_THREAD_WORK
     groups = _instance_groups(n_inst, config.batch_size, n_feat) if grouped else []
+    # few features: the grouped step lays each batch out features-first (see FEATURES_FIRST_MAX)
+    features_first = grouped and n_feat <= FEATURES_FIRST_MAX and not sampler.lists_active
     batches = sampler.stream_active(config.batch_size) if own_data and not grouped else None
     active = None
     start = time.perf_counter()
@@ -407,7 +409,9 @@ def fit(
                 lr = config.lr * lr_factor(step, config)
                 if grouped:
                     assert isinstance(sampler, FeatureSampler)
-                    loss = _grouped_step(model, sampler, groups, imp, opt, config.batch_size, _logs(step))
+                    loss = _grouped_step(
+                        model, sampler, groups, imp, opt, config.batch_size, _logs(step), features_first
+                    )
                     opt.step(lr)
                     _after_step(step, loss)
                     continue
@@ -462,6 +466,16 @@ def fit(
     )
 
 
+FEATURES_FIRST_MAX = 16
+"""Models with at most this many features train, on the grouped path (big runs), with
+their batches laid out ``[instances, features, batch]``: a ``[batch, n]`` row of a few
+features makes short, slow products, and along the batch they run several times faster
+(measured in ``benchmarks/bench_train.py``, chapter 9's n = 10 models). Such a run's
+numbers agree with the one-pass layout's to float rounding, not bit for bit; they are
+still the same whatever the grouping. The grouped evaluation of such models does the
+same. Runs whose sampler lists active entries (the sparse path at densities of at most
+``data.SPARSE_PRODUCTS_BELOW``) keep the usual layout."""
+
 GROUP_BYTES = 8 * 2**20
 """Bytes of batch-sized tensors (the batch and three scratch tensors) one group of
 instances may hold in the grouped step: small enough that a group's passes stay in cache."""
@@ -480,14 +494,15 @@ def _instance_groups(n_instances: int, batch_size: int, n_features: int) -> list
 
 def _grouped_step(
     model: ToyModel, sampler: FeatureSampler, groups: list[tuple[int, int]], imp: torch.Tensor,
-    opt: FlatAdam, batch_size: int, with_loss: bool,
+    opt: FlatAdam, batch_size: int, with_loss: bool, features_first: bool = False,
 ) -> torch.Tensor:
     """One step's data, loss and gradients, a group of instances at a time on two threads
     (this one and a pool worker, each taking the next group until none is left).
 
     Each group draws its own instances' batch and computes their loss and gradients with
     the analytic step; every instance's numbers are the same as in one pass over all
-    instances, whichever thread took its group. Returns the per-instance loss."""
+    instances, whichever thread took its group (``features_first``: in one pass of that
+    layout). Returns the per-instance loss."""
     loss = torch.empty(model.n_instances if with_loss else 0, dtype=model.W.dtype)
     dW_all, db_all = opt.grad_views[0], opt.grad_views[1]
     todo = iter(groups)  # next() on a list iterator is atomic under the GIL
@@ -499,11 +514,15 @@ def _grouped_step(
             torch.set_num_threads(1)
         for lo, hi in todo:
             if (lo, hi) not in buffers:
-                buffers[(lo, hi)] = np.empty((hi - lo, batch_size, model.n_features), dtype=np.float32)
-            x, active = sampler.sample_instances(batch_size, lo, hi, out=buffers[(lo, hi)])
+                buffers[(lo, hi)] = (
+                    np.empty((hi - lo, batch_size, model.n_features), dtype=np.float32),
+                    torch.empty(hi - lo, model.n_features, batch_size) if features_first else None,
+                )
+            raw, transposed = buffers[(lo, hi)]
+            x, active = sampler.sample_instances(batch_size, lo, hi, out=raw, features_first=transposed)
             loss_g, _, _ = model.analytic_loss_grad(
                 x, imp[lo:hi], active, instances=(lo, hi), grads_out=(dW_all[lo:hi], db_all[lo:hi]),
-                with_loss=with_loss,
+                with_loss=with_loss, features_first=features_first,
             )
             if with_loss:
                 loss[lo:hi].copy_(loss_g)
@@ -525,17 +544,30 @@ def _evaluate_grouped(
     total = torch.zeros(model.n_instances)
     W, b = model.W.detach(), model.b.detach()
     todo = iter(groups)
+    n = model.n_features
+    features_first = n <= FEATURES_FIRST_MAX and not sampler.lists_active
 
     def work() -> None:
         if torch.get_num_threads() != 1:
             torch.set_num_threads(1)
+        buffers: dict[tuple[int, int], tuple[np.ndarray, list[torch.Tensor]]] = {}  # this thread's, by shape
         for lo, hi in todo:
             part = ToyModel.from_weights(W[lo:hi], b[lo:hi], kind=model.kind, dtype=W.dtype, allow_expansion=True)
             done = 0
             while done < n_samples:
                 size = min(batch_size, n_samples - done)
-                x, _ = sampler.sample_instances(size, lo, hi)
-                total[lo:hi] += importance_weighted_loss(part(x), x, imp[lo:hi]) * size
+                if features_first:  # as in training: few features, laid out [I, n, B]
+                    if (hi - lo, size) not in buffers:
+                        buffers[(hi - lo, size)] = (
+                            np.empty((hi - lo, size, n), dtype=np.float32),
+                            [torch.empty(hi - lo, n, size) for _ in range(3)],
+                        )
+                    raw, (x_t, *scratch) = buffers[(hi - lo, size)]
+                    x, _ = sampler.sample_instances(size, lo, hi, out=raw, features_first=x_t)
+                    total[lo:hi] += features_first_loss(part, x, imp[lo:hi], scratch) * size
+                else:
+                    x, _ = sampler.sample_instances(size, lo, hi)
+                    total[lo:hi] += importance_weighted_loss(part(x), x, imp[lo:hi]) * size
                 done += size
 
     helper = _pool().submit(work) if len(groups) > 1 and _pool()._max_workers > 1 else None
