@@ -331,6 +331,8 @@ class FeatureSampler:
                 raise ValueError(
                     f"stream_ids has {len(ids)} entries; it needs one per instance ({self.n_instances})"
                 )
+        self._ids = ids
+        self._sources: dict[tuple[int, int], list[int]] = {}
         if self.device.type == "cpu":
             self._gens = [random_stream(stream, self.seed, *k) for k in ids]
             self._signs = (
@@ -451,6 +453,36 @@ class FeatureSampler:
         dense = [k for k in self._dense if lo <= k < hi]
         sparse = [k for k in self._sparse if lo <= k < hi]
         return self._finish_cpu(buf, self._raw(buf, dense, sparse, lo), dense, lo, features_first)
+
+    def _sample_shared(
+        self, batch_size: int, lo: int, hi: int, out: np.ndarray, features_first: torch.Tensor | None = None
+    ) -> Batch:
+        """:meth:`sample_instances` for instances ``lo .. hi-1``, drawing each distinct
+        (stream key, sparsity) once: an instance that shares both with an earlier one of
+        the group copies its numbers, which are the same. The copying instances' own
+        streams do not advance, so only a sampler that is always called with the same
+        groups may use this (the grouped evaluation's own, whose seeds of one
+        configuration share their samples)."""
+        key = (lo, hi)
+        if key not in self._sources:
+            first: dict[tuple[Any, bytes], int] = {}
+            self._sources[key] = [
+                first.setdefault((self._ids[k], self.sparsity[k].numpy().tobytes()), k) for k in range(lo, hi)
+            ]
+        sources = self._sources[key]
+        if self._sparse or all(src == lo + j for j, src in enumerate(sources)):
+            return self.sample_instances(batch_size, lo, hi, out=out, features_first=features_first)[0]
+        for j, src in enumerate(sources):
+            if src == lo + j:
+                self.sample_instances(
+                    batch_size, src, src + 1, out=out[j : j + 1],
+                    features_first=None if features_first is None else features_first[j : j + 1],
+                )
+        x = torch.from_numpy(out) if features_first is None else features_first
+        for j, src in enumerate(sources):
+            if src != lo + j:
+                x[j].copy_(x[src - lo])
+        return x
 
     def sample_active(self, batch_size: int) -> tuple[Batch, ActiveFeatures | None]:
         """A fresh batch and the active entries of its sparsely drawn instances of density

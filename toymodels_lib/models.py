@@ -316,7 +316,9 @@ def _output_loss_grad(
     # tensor of that size costs more than the arithmetic (page faults on first touch).
     y, d, dz = scratch
     torch.baddbmm(b[:, None, :], hT.transpose(1, 2), W, out=y)
-    if relu:
+    if relu and with_loss:
+        # on the other steps y keeps z: where z > 0, relu(z) − x is z − x, and elsewhere
+        # the ReLU's backward below zeroes the gradient, so every gradient is the same
         y.relu_()
     torch.sub(y, x, out=d)
     torch.mul(d, (importance * (2.0 / batch))[:, None, :], out=dz)
@@ -358,7 +360,7 @@ def _features_first_loss_grad(
     # fewer than with the importance on every entry), and every product runs along B.
     batch = x.shape[2]
     c = importance * (2.0 / batch)  # [I, n]
-    hT, y, d = _features_first_forward(W, b, x, relu, hidden_relu, scratch)
+    hT, y, d = _features_first_forward(W, b, x, relu and with_loss, hidden_relu, scratch)
     loss = _features_first_loss(d, c) if with_loss else d.new_empty(0)
     if relu:  # g = d where the output is positive, else 0
         torch.ops.aten.threshold_backward.grad_input(d, y, 0.0, grad_input=d)
@@ -379,7 +381,8 @@ def _features_first_forward(
     W: torch.Tensor, b: torch.Tensor, x: torch.Tensor, relu: bool, hidden_relu: bool, scratch: list[torch.Tensor]
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``hᵀ`` ``[I, m, B]``, ``yᵀ`` and ``dᵀ = yᵀ − xᵀ`` (in ``scratch``) for ``x`` laid
-    out ``[I, n, B]``."""
+    out ``[I, n, B]``. ``relu``: whether to apply the output ReLU (a step that needs only
+    gradients may leave ``y = z``; see :func:`_output_loss_grad`)."""
     hT = torch.bmm(W, x)
     if hidden_relu:
         hT.relu_()

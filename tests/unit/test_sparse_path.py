@@ -116,6 +116,24 @@ def test_features_first_batches_hold_the_same_numbers_transposed():
         first.sample_instances(64, 2, 6, features_first=torch.empty(4, 7, 64, dtype=torch.float64))
 
 
+@pytest.mark.parametrize("kind", ["uniform", "signed"])
+def test_seeds_that_share_samples_draw_them_once(kind):
+    """The grouped evaluation draws each (key, sparsity) of a group once and copies it to
+    the instances that share both: the batch is the one sample_instances draws."""
+    ids = [(5,), (5,), (6,), (5,), (6,), (7,)]
+    dens = torch.tensor([0.3, 0.3, 0.3, 0.3, 0.5, 0.3])  # instance 4 shares a key, not a density
+    make = lambda: FeatureSampler(6, 7, density=dens, seed=1, kind=kind, stream=tm.data.EVAL_STREAM, stream_ids=ids)  # noqa: E731
+    each, shared = make(), make()
+    for size in (64, 64, 13):
+        x, _ = each.sample_instances(size, 1, 6)
+        raw = np.empty((5, size, 7), dtype=np.float32)
+        assert torch.equal(shared._sample_shared(size, 1, 6, raw), x)
+        x_t = torch.empty(5, 7, size)
+        y, _ = make().sample_instances(size, 1, 6)
+        assert torch.equal(make()._sample_shared(size, 1, 6, raw, x_t), y.transpose(1, 2))
+    assert shared._sources[(1, 6)] == [1, 2, 1, 4, 5]
+
+
 @pytest.mark.parametrize("kind", ["linear", "relu", "hidden_relu"])
 def test_the_features_first_step_gives_autograds_gradients(kind):
     torch.manual_seed(0)
@@ -133,6 +151,24 @@ def test_the_features_first_step_gives_autograds_gradients(kind):
         model.analytic_loss_grad(x, imp, features_first=True)
     with pytest.raises(ValueError, match="contiguous"):
         model.analytic_loss_grad(x.transpose(1, 2), imp, features_first=True)
+
+
+@pytest.mark.parametrize("kind", ["linear", "relu", "hidden_relu"])
+@pytest.mark.parametrize("features_first", [False, True])
+def test_steps_without_the_loss_give_the_same_gradients_bit_for_bit(kind, features_first):
+    """Steps that do not log the loss skip the output ReLU's pass (the mask comes from z);
+    their gradients must be exactly those of a step that computes the loss."""
+    model = make_model(kind, 12, 4, 5, seed=1)
+    with torch.no_grad():
+        model.b.normal_(0, 0.3, generator=torch.Generator().manual_seed(3))
+    x = FeatureSampler(5, 12, density=torch.tensor([1.0, 0.5, 0.3, 0.1, 0.05]), seed=2).sample(256)
+    if features_first:
+        x = x.transpose(1, 2).contiguous()
+    imp = torch.rand(5, 12, generator=torch.Generator().manual_seed(4))
+    with_loss = model.analytic_loss_grad(x, imp, features_first=features_first)
+    without = model.analytic_loss_grad(x, imp, features_first=features_first, with_loss=False)
+    assert with_loss[0].shape == (5,) and without[0].numel() == 0
+    assert torch.equal(with_loss[1], without[1]) and torch.equal(with_loss[2], without[2])
 
 
 def test_few_features_train_features_first_the_same_whatever_the_grouping(monkeypatch):

@@ -538,8 +538,10 @@ def _evaluate_grouped(
     model: ToyModel, sampler: FeatureSampler, imp: torch.Tensor, n_samples: int, batch_size: int
 ) -> torch.Tensor:
     """:func:`evaluate_loss` a group of instances at a time on two threads: each group
-    draws its own instances' samples and runs a model made of its slice of the weights.
-    Every instance's loss is the same as in one pass over all instances."""
+    draws its own instances' samples (once per configuration: its seeds share their
+    samples) and runs a model made of its slice of the weights. Every instance's loss is
+    the same as in one pass over all instances (for models of at most
+    :data:`FEATURES_FIRST_MAX` features, evaluated features-first, to float rounding)."""
     groups = _instance_groups(model.n_instances, batch_size, model.n_features)
     total = torch.zeros(model.n_instances)
     W, b = model.W.detach(), model.b.detach()
@@ -556,17 +558,17 @@ def _evaluate_grouped(
             done = 0
             while done < n_samples:
                 size = min(batch_size, n_samples - done)
+                if (hi - lo, size) not in buffers:
+                    buffers[(hi - lo, size)] = (
+                        np.empty((hi - lo, size, n), dtype=np.float32),
+                        [torch.empty(hi - lo, n, size) for _ in range(3)] if features_first else [],
+                    )
+                raw, tensors = buffers[(hi - lo, size)]
                 if features_first:  # as in training: few features, laid out [I, n, B]
-                    if (hi - lo, size) not in buffers:
-                        buffers[(hi - lo, size)] = (
-                            np.empty((hi - lo, size, n), dtype=np.float32),
-                            [torch.empty(hi - lo, n, size) for _ in range(3)],
-                        )
-                    raw, (x_t, *scratch) = buffers[(hi - lo, size)]
-                    x, _ = sampler.sample_instances(size, lo, hi, out=raw, features_first=x_t)
-                    total[lo:hi] += features_first_loss(part, x, imp[lo:hi], scratch) * size
+                    x = sampler._sample_shared(size, lo, hi, raw, tensors[0])
+                    total[lo:hi] += features_first_loss(part, x, imp[lo:hi], tensors[1:]) * size
                 else:
-                    x, _ = sampler.sample_instances(size, lo, hi)
+                    x = sampler._sample_shared(size, lo, hi, raw)
                     total[lo:hi] += importance_weighted_loss(part(x), x, imp[lo:hi]) * size
                 done += size
 
