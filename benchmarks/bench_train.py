@@ -20,7 +20,8 @@ Rows:
 - "plain einsum loop": the same with Adam and the loss summed over features, the
   benchmark's earlier reference (chapter 3 only);
 - "toymodels_lib": ``train_models`` at the same lr, constant schedule (Adam, analytic
-  gradients, one flat buffer; big runs in groups of instances on two threads);
+  gradients, one flat buffer; big runs in groups of instances on two threads, and
+  models of at most 16 features, chapter 9's, with their batches laid out features-first);
 - "toymodels_lib sparse": the same with ``sparse_below=0.05``: instances of density 0.05
   or less draw only their active entries (and, at 0.005 or less, multiply by them only).
 
@@ -49,6 +50,7 @@ import numpy as np
 import torch
 
 from toymodels_lib import TrainConfig, evaluate_loss, importance_decay, make_model, train_models
+from toymodels_lib.data import instance_keys
 
 CH03_DENSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
 UNIFORM_DENSITIES = (1.0 / np.geomspace(1.0, 100.0, 24)).tolist()
@@ -213,11 +215,16 @@ def workloads(args: argparse.Namespace) -> dict[str, dict[str, Callable[[int], f
 
 def ch09_evaluation_seconds(device: str, samples: int = 16_384) -> float:
     """Seconds for the two evaluations (before and after training) of the chapter-9 sweep at
-    131,072 samples each, extrapolated from one evaluation on ``samples``."""
-    model = make_model("hidden_relu", 10, 5, len(CH09_DENSITIES) * CH09_SEEDS, seed=0).to(device)
+    131,072 samples each, extrapolated from one evaluation on ``samples``. As in
+    ``fit``, the seeds of a density share their evaluation samples (one stream key per
+    configuration)."""
+    n_inst = len(CH09_DENSITIES) * CH09_SEEDS
+    model = make_model("hidden_relu", 10, 5, n_inst, seed=0).to(device)
     density = torch.tensor(CH09_DENSITIES).repeat_interleave(CH09_SEEDS)
+    importance = importance_decay(10, 0.75)
+    keys = instance_keys((1 - density)[:, None].expand(n_inst, 10), importance.expand(n_inst, 10))
     start = time.perf_counter()
-    evaluate_loss(model, density=density, importance=importance_decay(10, 0.75), n_samples=samples)
+    evaluate_loss(model, density=density, importance=importance, n_samples=samples, stream_ids=[(h,) for h, _ in keys])
     return 2 * (time.perf_counter() - start) * CH09_EVAL / samples
 
 

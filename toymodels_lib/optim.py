@@ -10,7 +10,7 @@ faster than the stock optimiser there. The tests check the trajectories agree.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -76,16 +76,30 @@ class FlatAdam:
     @torch.no_grad()
     def step(self, lr: float | None = None) -> None:
         """One update with learning rate ``lr`` (default: the constructor's)."""
+        self.begin_step(lr)(0, self.flat.numel())
+
+    def begin_step(self, lr: float | None = None) -> Callable[[int, int], None]:
+        """Start one update and return ``update(lo, hi)``, which applies it to the flat
+        entries ``lo .. hi-1``: the caller must cover every entry exactly once before the
+        next step (the trainer updates each group of instances as soon as its gradients
+        are in, on the thread that computed them). The update is elementwise, so slices
+        give the numbers of :meth:`step` bit for bit (tested)."""
         lr = self.lr if lr is None else lr
         self.t += 1
-        grad = self.grad
-        if self.weight_decay and not self.decoupled:
-            grad = grad.add(self.flat, alpha=self.weight_decay)
-        self.exp_avg.lerp_(grad, 1.0 - self.beta1)
-        self.exp_avg_sq.mul_(self.beta2).addcmul_(grad, grad, value=1.0 - self.beta2)
         bias1 = 1.0 - self.beta1**self.t
         bias2_sqrt = math.sqrt(1.0 - self.beta2**self.t)
-        denom = self.exp_avg_sq.sqrt().div_(bias2_sqrt).add_(self.eps)
-        if self.weight_decay and self.decoupled:
-            self.flat.mul_(1.0 - lr * self.weight_decay)
-        self.flat.addcdiv_(self.exp_avg, denom, value=-lr / bias1)
+
+        @torch.no_grad()
+        def update(lo: int, hi: int) -> None:
+            flat, grad = self.flat[lo:hi], self.grad[lo:hi]
+            exp_avg, exp_avg_sq = self.exp_avg[lo:hi], self.exp_avg_sq[lo:hi]
+            if self.weight_decay and not self.decoupled:
+                grad = grad.add(flat, alpha=self.weight_decay)
+            exp_avg.lerp_(grad, 1.0 - self.beta1)
+            exp_avg_sq.mul_(self.beta2).addcmul_(grad, grad, value=1.0 - self.beta2)
+            denom = exp_avg_sq.sqrt().div_(bias2_sqrt).add_(self.eps)
+            if self.weight_decay and self.decoupled:
+                flat.mul_(1.0 - lr * self.weight_decay)
+            flat.addcdiv_(exp_avg, denom, value=-lr / bias1)
+
+        return update

@@ -28,6 +28,30 @@ def test_matches_torch(decoupled, wd):
         assert torch.allclose(a, b, atol=1e-6)
 
 
+@pytest.mark.parametrize("decoupled, wd", [(False, 0.0), (False, 0.05), (True, 0.01)])
+def test_an_update_in_slices_is_the_whole_update_bit_for_bit(decoupled, wd):
+    """begin_step's update(lo, hi), applied to slices that cover the buffer (as the trainer's
+    groups do, in any order), gives exactly step()'s numbers, tails of vector lanes included."""
+    torch.manual_seed(1)
+    w0, b0 = torch.randn(37, 41), torch.randn(1001)
+    whole = FlatAdam([torch.nn.Parameter(w0.clone()), torch.nn.Parameter(b0.clone())], lr=1e-2, weight_decay=wd,
+                     decoupled=decoupled)
+    parts = FlatAdam([torch.nn.Parameter(w0.clone()), torch.nn.Parameter(b0.clone())], lr=1e-2, weight_decay=wd,
+                     decoupled=decoupled)
+    cuts = [0, 1, 7, 300, 1517, 1518, 2002, whole.flat.numel()]
+    for step in range(20):
+        g = torch.randn(whole.flat.numel())
+        whole.grad.copy_(g)
+        parts.grad.copy_(g)
+        whole.step(1e-2 * (1 - step / 40))
+        update = parts.begin_step(1e-2 * (1 - step / 40))
+        for lo, hi in reversed(list(zip(cuts[:-1], cuts[1:], strict=True))):
+            update(lo, hi)
+    for name in ("flat", "exp_avg", "exp_avg_sq"):
+        assert torch.equal(getattr(whole, name), getattr(parts, name)), name
+    assert whole.t == parts.t == 20
+
+
 def test_parameters_are_views_of_flat_buffer():
     p = torch.nn.Parameter(torch.ones(2, 2))
     opt = FlatAdam([p], lr=0.1)

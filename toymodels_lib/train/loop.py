@@ -410,9 +410,8 @@ def fit(
                 if grouped:
                     assert isinstance(sampler, FeatureSampler)
                     loss = _grouped_step(
-                        model, sampler, groups, imp, opt, config.batch_size, _logs(step), features_first
+                        model, sampler, groups, imp, opt, config.batch_size, _logs(step), features_first, lr
                     )
-                    opt.step(lr)
                     _after_step(step, loss)
                     continue
                 if batches is not None:
@@ -494,17 +493,22 @@ def _instance_groups(n_instances: int, batch_size: int, n_features: int) -> list
 
 def _grouped_step(
     model: ToyModel, sampler: FeatureSampler, groups: list[tuple[int, int]], imp: torch.Tensor,
-    opt: FlatAdam, batch_size: int, with_loss: bool, features_first: bool = False,
+    opt: FlatAdam, batch_size: int, with_loss: bool, features_first: bool, lr: float,
 ) -> torch.Tensor:
     """One step's data, loss and gradients, a group of instances at a time on two threads
     (this one and a pool worker, each taking the next group until none is left).
 
     Each group draws its own instances' batch and computes their loss and gradients with
-    the analytic step; every instance's numbers are the same as in one pass over all
-    instances, whichever thread took its group (``features_first``: in one pass of that
-    layout). Returns the per-instance loss."""
+    the analytic step, then takes its optimiser step (Adam at ``lr``) on its own
+    parameters; every instance's numbers are the same as in one pass over all instances,
+    whichever thread took its group (``features_first``: in one pass of that layout).
+    Returns the per-instance loss."""
     loss = torch.empty(model.n_instances if with_loss else 0, dtype=model.W.dtype)
     dW_all, db_all = opt.grad_views[0], opt.grad_views[1]
+    assert opt.params[0] is model.W and opt.params[1] is model.b  # has_analytic_step: exactly W, b
+    update = opt.begin_step(lr)
+    per_w, per_b = model.n_hidden * model.n_features, model.n_features  # flat entries per instance
+    b_start = model.n_instances * per_w  # the flat buffer holds W, then b
     todo = iter(groups)  # next() on a list iterator is atomic under the GIL
     # each group's batch is drawn into memory kept from step to step (dropped with the scratch)
     buffers = model.__dict__.setdefault("_scratch", {}).setdefault("batches", {})
@@ -526,6 +530,8 @@ def _grouped_step(
             )
             if with_loss:
                 loss[lo:hi].copy_(loss_g)
+            update(lo * per_w, hi * per_w)
+            update(b_start + lo * per_b, b_start + hi * per_b)
 
     helper = _pool().submit(work) if len(groups) > 1 and _pool()._max_workers > 1 else None
     work()
