@@ -91,8 +91,9 @@ class FlatAdam:
 
         @torch.no_grad()
         def update(lo: int, hi: int) -> None:
-            flat, grad = self.flat[lo:hi], self.grad[lo:hi]
-            exp_avg, exp_avg_sq = self.exp_avg[lo:hi], self.exp_avg_sq[lo:hi]
+            whole = lo == 0 and hi == self.flat.numel()  # step(): no views to make
+            flat, grad = (self.flat, self.grad) if whole else (self.flat[lo:hi], self.grad[lo:hi])
+            exp_avg, exp_avg_sq = (self.exp_avg, self.exp_avg_sq) if whole else (self.exp_avg[lo:hi], self.exp_avg_sq[lo:hi])
             if self.weight_decay and not self.decoupled:
                 grad = grad.add(flat, alpha=self.weight_decay)
             exp_avg.lerp_(grad, 1.0 - self.beta1)
