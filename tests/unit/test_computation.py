@@ -141,7 +141,7 @@ def test_motif_models_and_losses():
     # u alone: the inhibitor cancels r^2 u in output v exactly
     x = torch.zeros(1, 1, 6, dtype=torch.float64)
     x[0, 0, 0] = 0.7
-    y = inh(x)
+    y = inh(x).detach()
     assert float(y[0, 0, 1]) == 0.0 and float(y[0, 0, 0]) == pytest.approx(0.7)
     losses = {k: comp.motif_loss(k, density=0.1, bias=c, n_samples=1 << 15)
               for k, c in (("symmetric", 0.35), ("asymmetric", 0.05), ("asymmetric+inhibitor", 0.05))}
