@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["call_learner", "compare", "passed"]
+__all__ = ["call_learner", "check_prediction", "compare", "passed"]
 
 
 def passed(name: str, n_cases: int) -> None:
@@ -28,6 +28,20 @@ def call_learner(fn: Callable[..., Any], case: str, *args: Any, returns: type = 
         expected = "a torch.Tensor" if returns is torch.Tensor else f"a {returns.__name__}"
         raise AssertionError(f"{case}: expected {expected}, got {type(out).__name__}")
     return out
+
+
+def check_prediction(fn: Callable[[], str], name: str, choices: tuple[str, ...], answer: str, hint: str) -> None:
+    """A predict-then-run exercise: ``fn()`` returns one of ``choices`` (case and spacing
+    do not matter); anything but ``answer`` fails with ``hint``, which says what to
+    reconsider without giving the answer away."""
+    out = call_learner(fn, "your prediction", returns=str)
+    said = " ".join(out.strip().lower().split())
+    if said not in choices:
+        allowed = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        raise AssertionError(f"your prediction: return {allowed}, got {out!r}")
+    if said != answer:
+        raise AssertionError(f"your prediction: {said!r}. {hint}")
+    passed(name, 1)
 
 
 def compare(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 from ._common import call_learner as _call
+from ._common import check_prediction as _check_prediction
 from ._common import compare as _compare
 from ._common import passed as _passed
 
@@ -136,14 +137,9 @@ def check_royalty_transfer_prediction(fn: Callable[[], str]) -> None:
     The answer is ``"all"``; the run after the exercise fits the probe and the claim
     ``ch01.royalty-probe-transfers`` asserts it on the vectors the page shows.
     """
-    out = _call(fn, "your prediction", returns=str)
-    answer = " ".join(out.strip().lower().split())
-    if answer not in ("all", "about half", "none"):
-        raise AssertionError(f"your prediction: return 'all', 'about half' or 'none', got {out!r}")
-    if answer != "all":
-        raise AssertionError(
-            f"your prediction: {answer!r}. The chapter found each word vector close to b + W z: one "
-            "direction per attribute, added whatever the other attributes are. Is queen − woman "
-            "different from king − man? Run the next cell and count."
-        )
-    _passed("royalty_transfer_prediction", 1)
+    _check_prediction(
+        fn, "royalty_transfer_prediction", ("all", "about half", "none"), "all",
+        "The chapter found each word vector close to b + W z: one "
+        "direction per attribute, added whatever the other attributes are. Is queen − woman "
+        "different from king − man? Run the next cell and count.",
+    )

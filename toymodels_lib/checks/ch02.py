@@ -8,6 +8,7 @@ import torch
 
 from .. import metrics
 from ._common import call_learner as _call
+from ._common import check_prediction as _check_prediction
 from ._common import compare as _compare
 from ._common import passed as _passed
 
@@ -125,14 +126,9 @@ def check_alignment_prediction(fn: Callable[[], str]) -> None:
     The answer is ``"lower"``; the run after the exercise measures it and the claim
     ``ch02.random-alignment-falls-with-m`` asserts it on the numbers the page shows.
     """
-    out = _call(fn, "your prediction", returns=str)
-    answer = out.strip().lower()
-    if answer not in ("higher", "lower", "same"):
-        raise AssertionError(f"your prediction: return 'higher', 'lower' or 'same', got {out!r}")
-    if answer != "lower":
-        raise AssertionError(
-            f"your prediction: {answer!r}. A random unit vector in m dimensions puts about 1/m of "
-            "its squared length on each coordinate. How big is the largest of m such shares when m "
-            "grows? Run the next cell and compare."
-        )
-    _passed("alignment_prediction", 1)
+    _check_prediction(
+        fn, "alignment_prediction", ("higher", "lower", "same"), "lower",
+        "A random unit vector in m dimensions puts about 1/m of "
+        "its squared length on each coordinate. How big is the largest of m such shares when m "
+        "grows? Run the next cell and compare.",
+    )

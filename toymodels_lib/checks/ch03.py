@@ -8,6 +8,7 @@ import torch
 
 from .. import metrics
 from ._common import call_learner as _call
+from ._common import check_prediction as _check_prediction
 from ._common import compare as _compare
 from ._common import passed as _passed
 
@@ -223,14 +224,9 @@ def check_uniform_prediction(fn: Callable[[], str]) -> None:
     The answer is ``"more"``; the run after the exercise trains the model and the claim
     ``ch03.uniform-represents-more`` asserts it on the models the page shows.
     """
-    out = _call(fn, "your prediction", returns=str)
-    answer = out.strip().lower()
-    if answer not in ("more", "fewer", "same"):
-        raise AssertionError(f"your prediction: return 'more', 'fewer' or 'same', got {out!r}")
-    if answer != "more":
-        raise AssertionError(
-            f"your prediction: {answer!r}. With I_i = 0.7**i, feature 19 is worth 0.7**19 ≈ 0.001 of "
-            "feature 0: its benefit is too small to pay for its interference. What happens to that "
-            "trade when every feature is worth as much as feature 0? Run the next cell and count."
-        )
-    _passed("uniform_prediction", 1)
+    _check_prediction(
+        fn, "uniform_prediction", ("more", "fewer", "same"), "more",
+        "With I_i = 0.7**i, feature 19 is worth 0.7**19 ≈ 0.001 of "
+        "feature 0: its benefit is too small to pay for its interference. What happens to that "
+        "trade when every feature is worth as much as feature 0? Run the next cell and count.",
+    )
